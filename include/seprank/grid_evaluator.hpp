@@ -1,0 +1,181 @@
+// Forward evaluation of a ConvAC on template assignments, over a ring (rings.hpp).
+// CompiledNetwork holds read-only tables shared by threads; GridEvaluator holds one thread's
+// activations and can re-evaluate only the units whose inputs changed.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "seprank/architecture.hpp"
+#include "seprank/network_weights.hpp"
+
+namespace seprank {
+
+template <class Ring>
+class CompiledNetwork {
+ public:
+  using Elem = typename Ring::Elem;
+  using Buffer = typename Ring::Buffer;
+
+  struct UnitInput {
+    int position;        // input position of the layer (a unit of the layer below)
+    std::int64_t matrix; // which weight matrix (weight_index); 0 for pool layers
+  };
+
+  CompiledNetwork(Ring ring, const Architecture& arch, std::vector<LayerGeometry> geometry,
+                  const NetworkWeights& weights)
+      : ring_(std::move(ring)), templates_(arch.templates), geometry_(std::move(geometry)) {
+    for (const LayerGeometry& g : geometry_) {
+      std::vector<std::size_t> begin{0};
+      std::vector<UnitInput> inputs;
+      for (int u = 0; u < g.units(); ++u) {
+        for (int k = 0; k < g.offsets(); ++k) {
+          const int pos = g.input_of(u, k);
+          if (pos >= 0) inputs.push_back({pos, g.pooling ? 0 : g.weight_index(arch.sharing, u, k)});
+        }
+        begin.push_back(inputs.size());
+      }
+      input_begin_.push_back(std::move(begin));
+      inputs_.push_back(std::move(inputs));
+    }
+    for (std::size_t l = 1; l < geometry_.size(); ++l) {
+      Buffer w(weights.layers[l].size());
+      for (std::size_t i = 0; i < w.size(); ++i) ring_.set_int(w[i], weights.layers[l][i]);
+      weights_.push_back(std::move(w));
+    }
+    build_first_layer_table(arch, weights);
+    readout_ = Buffer(weights.readout.size());
+    for (std::size_t i = 0; i < readout_.size(); ++i) ring_.set_int(readout_[i], weights.readout[i]);
+  }
+
+  const Ring& ring() const { return ring_; }
+  int templates() const { return templates_; }
+  const std::vector<LayerGeometry>& geometry() const { return geometry_; }
+  // Inputs of unit u of layer l: [inputs_begin, inputs_end).
+  const UnitInput* inputs_begin(std::size_t l, int u) const {
+    return inputs_[l].data() + input_begin_[l][static_cast<std::size_t>(u)];
+  }
+  const UnitInput* inputs_end(std::size_t l, int u) const {
+    return inputs_[l].data() + input_begin_[l][static_cast<std::size_t>(u) + 1];
+  }
+  // Layer 1's factor for one input: W_matrix · F[d] (or F[d] for a pool layer), length C_1.
+  const Elem* first_layer_factor(std::int64_t matrix, int d) const {
+    const auto c1 = static_cast<std::size_t>(geometry_[0].out_channels);
+    return &first_table_[(static_cast<std::size_t>(matrix) * static_cast<std::size_t>(templates_) +
+                          static_cast<std::size_t>(d)) * c1];
+  }
+  // Weight matrix `matrix` of layer l >= 1 (0-based), C_l × C_{l-1} row-major.
+  const Elem* layer_matrix(std::size_t l, std::int64_t matrix) const {
+    const LayerGeometry& g = geometry_[l];
+    return &weights_[l - 1][static_cast<std::size_t>(matrix) * static_cast<std::size_t>(g.out_channels) *
+                            static_cast<std::size_t>(g.in_channels)];
+  }
+  const Buffer& readout() const { return readout_; }
+
+ private:
+  void build_first_layer_table(const Architecture& arch, const NetworkWeights& weights) {
+    const LayerGeometry& g = geometry_[0];
+    const auto m = static_cast<std::size_t>(arch.templates);
+    const auto c1 = static_cast<std::size_t>(g.out_channels);
+    const std::size_t matrices = g.pooling ? 1 : static_cast<std::size_t>(g.weight_matrices(arch.sharing));
+    Buffer f(m * m);
+    for (std::size_t i = 0; i < f.size(); ++i) ring_.set_int(f[i], weights.representation[i]);
+    first_table_ = Buffer(matrices * m * c1);
+    Buffer w(1);
+    for (std::size_t mat = 0; mat < matrices; ++mat)
+      for (std::size_t d = 0; d < m; ++d)
+        for (std::size_t c = 0; c < c1; ++c) {
+          Elem& dst = first_table_[(mat * m + d) * c1 + c];
+          if (g.pooling) {
+            ring_.set(dst, f[d * m + c]);
+            continue;
+          }
+          ring_.zero(dst);
+          for (std::size_t k = 0; k < m; ++k) {
+            ring_.set_int(w[0], weights.layers[0][(mat * c1 + c) * m + k]);
+            ring_.addmul(dst, w[0], f[d * m + k]);
+          }
+        }
+  }
+
+  Ring ring_;
+  int templates_;
+  std::vector<LayerGeometry> geometry_;
+  std::vector<std::vector<std::size_t>> input_begin_;
+  std::vector<std::vector<UnitInput>> inputs_;
+  std::vector<Buffer> weights_;  // layers 2..L
+  Buffer first_table_;
+  Buffer readout_;
+};
+
+template <class Ring>
+class GridEvaluator {
+ public:
+  using Elem = typename Ring::Elem;
+  using Buffer = typename Ring::Buffer;
+
+  explicit GridEvaluator(const CompiledNetwork<Ring>& net) : net_(net), scratch_(2) {
+    for (const LayerGeometry& g : net.geometry())
+      activations_.emplace_back(static_cast<std::size_t>(g.units()) * static_cast<std::size_t>(g.out_channels));
+  }
+
+  // Evaluates every unit for the assignment (templates by linear position).
+  void evaluate_all(const int* assignment) {
+    for (std::size_t l = 0; l < activations_.size(); ++l)
+      for (int u = 0; u < net_.geometry()[l].units(); ++u) compute_unit(l, u, assignment);
+    compute_output();
+  }
+
+  // Re-evaluates the listed units (per layer, in layer order), then the output.
+  void evaluate_units(const std::vector<std::vector<int>>& units, const std::vector<std::size_t>& counts,
+                      const int* assignment) {
+    for (std::size_t l = 0; l < activations_.size(); ++l)
+      for (std::size_t i = 0; i < counts[l]; ++i) compute_unit(l, units[l][i], assignment);
+    compute_output();
+  }
+
+  const Elem& value() const { return scratch_[0]; }
+
+ private:
+  void compute_unit(std::size_t l, int u, const int* assignment) {
+    const Ring& ring = net_.ring();
+    const LayerGeometry& g = net_.geometry()[l];
+    const auto channels = static_cast<std::size_t>(g.out_channels);
+    Elem* out = &activations_[l][static_cast<std::size_t>(u) * channels];
+    for (std::size_t c = 0; c < channels; ++c) ring.one(out[c]);
+    for (auto in = net_.inputs_begin(l, u); in != net_.inputs_end(l, u); ++in) {
+      if (l == 0) {
+        const Elem* factor = net_.first_layer_factor(in->matrix, assignment[in->position]);
+        for (std::size_t c = 0; c < channels; ++c) ring.mul(out[c], out[c], factor[c]);
+        continue;
+      }
+      const auto in_channels = static_cast<std::size_t>(g.in_channels);
+      const Elem* x = &activations_[l - 1][static_cast<std::size_t>(in->position) * in_channels];
+      if (g.pooling) {
+        for (std::size_t c = 0; c < channels; ++c) ring.mul(out[c], out[c], x[c]);
+        continue;
+      }
+      const Elem* w = net_.layer_matrix(l, in->matrix);
+      Elem& t = scratch_[1];
+      for (std::size_t c = 0; c < channels; ++c) {
+        ring.zero(t);
+        for (std::size_t k = 0; k < in_channels; ++k) ring.addmul(t, w[c * in_channels + k], x[k]);
+        ring.mul(out[c], out[c], t);
+      }
+    }
+  }
+
+  void compute_output() {
+    const Ring& ring = net_.ring();
+    const Buffer& top = activations_.back();
+    Elem& h = scratch_[0];
+    ring.zero(h);
+    for (std::size_t c = 0; c < top.size(); ++c) ring.addmul(h, net_.readout()[c], top[c]);
+  }
+
+  const CompiledNetwork<Ring>& net_;
+  std::vector<Buffer> activations_;
+  Buffer scratch_;  // [0] the output h, [1] a temporary
+};
+
+}  // namespace seprank

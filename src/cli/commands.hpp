@@ -1,0 +1,9 @@
+// One function per subcommand; each returns the process exit code or throws seprank::Error.
+#pragma once
+
+namespace seprank::cli {
+
+int rank_command(int argc, const char* const* argv);
+int demo_command(int argc, const char* const* argv);
+
+}  // namespace seprank::cli

@@ -1,0 +1,124 @@
+#include "cli/network_options.hpp"
+
+#include <charconv>
+#include <thread>
+
+#include "seprank/errors.hpp"
+#include "seprank/layer_spec_parser.hpp"
+
+namespace po = boost::program_options;
+
+namespace seprank::cli {
+
+po::options_description network_options() {
+  po::options_description d("Network and rank options");
+  d.add_options()
+      ("input", po::value<std::string>()->required(), "input shape: N (1D) or HxW (2D, rows x cols)")
+      ("templates", po::value<std::string>()->default_value("2"), "number of templates M")
+      ("layers", po::value<std::string>()->required(),
+       "layers, comma separated: R/S/C for a GC layer, poolR/S for a pooling layer")
+      ("sharing", po::value<std::string>()->default_value("conv"), "weight sharing: conv, local or 1x1")
+      ("padding", po::value<std::string>()->default_value("valid"), "window padding: valid or same")
+      ("partition", po::value<std::string>()->default_value("left-right"),
+       "left-right, top-bottom, odd-even, mask:<0/1 per position> or indices:<i,j,...>")
+      ("field", po::value<std::string>()->default_value("gfp"), "gfp (rank over GF(p)) or Q (exact rank over Q)")
+      ("prime", po::value<std::string>(), "the prime p for --field gfp (default 2^62 - 57)")
+      ("seed", po::value<std::string>()->default_value("1"), "seed of the weight generator (SplitMix64)")
+      ("templates-matrix", po::value<std::string>()->default_value("random"), "F: random or identity")
+      ("weight-bound", po::value<std::string>()->default_value(std::to_string(default_weight_bound)),
+       "--field Q: integer weights uniform in [-B, B]")
+      ("threads", po::value<std::string>()->default_value("0"), "threads for assembly and rank (0 = all cores)")
+      ("max-memory", po::value<std::string>()->default_value("16384"),
+       "refuse requests whose estimated memory exceeds this many MiB")
+      ("json", "print one JSON object on stdout instead of the table")
+      ("timings", "include wall-clock timings in --json output (makes it differ between runs)");
+  return d;
+}
+
+namespace {
+
+std::uint64_t parse_u64(const po::variables_map& vm, const char* name) {
+  const std::string text = vm[name].as<std::string>();
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    throw usage_error(std::string("--") + name + ": '" + text + "' is not a non-negative integer below 2^64");
+  return value;
+}
+
+}  // namespace
+
+RankRequest rank_request_from(const po::variables_map& vm) {
+  RankRequest r;
+  parse_input_shape(vm["input"].as<std::string>(), r.arch);
+  const std::uint64_t m = parse_u64(vm, "templates");
+  if (m > static_cast<std::uint64_t>(max_templates))
+    throw resource_error("--templates must be at most " + std::to_string(max_templates));
+  r.arch.templates = static_cast<int>(m);
+  r.arch.layers = parse_layers(vm["layers"].as<std::string>());
+  r.arch.sharing = parse_sharing(vm["sharing"].as<std::string>());
+  r.arch.padding = parse_padding(vm["padding"].as<std::string>());
+  r.partition = vm["partition"].as<std::string>();
+  const std::string field = vm["field"].as<std::string>();
+  if (field == "gfp")
+    r.field = Field::gfp;
+  else if (field == "Q" || field == "q")
+    r.field = Field::rationals;
+  else
+    throw usage_error("--field: '" + field + "' is not one of gfp, Q");
+  if (vm.count("prime")) {
+    if (r.field != Field::gfp) throw usage_error("--prime applies to --field gfp only");
+    r.prime = parse_u64(vm, "prime");
+  }
+  r.seed = parse_u64(vm, "seed");
+  const std::string f = vm["templates-matrix"].as<std::string>();
+  if (f == "random")
+    r.representation = Representation::random;
+  else if (f == "identity")
+    r.representation = Representation::identity;
+  else
+    throw usage_error("--templates-matrix: '" + f + "' is not one of random, identity");
+  const std::uint64_t bound = parse_u64(vm, "weight-bound");
+  if (bound < 1 || bound > (std::uint64_t{1} << 31)) throw data_error("--weight-bound must be in [1, 2^31]");
+  r.weight_bound = static_cast<std::int64_t>(bound);
+  const std::uint64_t threads = parse_u64(vm, "threads");
+  if (threads > 64) throw usage_error("--threads must be at most 64");
+  r.threads = threads == 0 ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
+                           : static_cast<int>(threads);
+  const std::uint64_t mib = parse_u64(vm, "max-memory");
+  if (mib < 1 || mib > (std::uint64_t{1} << 30)) throw usage_error("--max-memory must be in [1, 2^30] MiB");
+  r.max_memory_bytes = mib << 20;
+  return r;
+}
+
+nlohmann::json architecture_json(const Architecture& arch, Representation representation) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const LayerSpec& l : arch.layers) {
+    if (l.pooling)
+      layers.push_back({{"kind", "pool"}, {"window", l.window}, {"stride", l.stride}});
+    else
+      layers.push_back({{"kind", "gc"}, {"window", l.window}, {"stride", l.stride}, {"channels", l.channels}});
+  }
+  return {{"dims", arch.dims},
+          {"height", arch.height},
+          {"width", arch.width},
+          {"templates", arch.templates},
+          {"layers", layers},
+          {"sharing", to_string(arch.sharing)},
+          {"padding", to_string(arch.padding)},
+          {"templates_matrix", representation == Representation::random ? "random" : "identity"}};
+}
+
+po::variables_map parse_command_line(int argc, const char* const* argv, const po::options_description& options) {
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).run(), vm);
+    if (vm.count("help")) return vm;
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw usage_error(e.what());
+  }
+  return vm;
+}
+
+}  // namespace seprank::cli

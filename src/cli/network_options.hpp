@@ -1,0 +1,25 @@
+// The options that describe one network and one rank computation, shared by the `rank`,
+// `certify` and `bound` commands. This table is the single source of truth for their
+// names, defaults and help text.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include "seprank/rank_request.hpp"
+
+namespace seprank::cli {
+
+boost::program_options::options_description network_options();
+
+// Builds and validates the request (usage errors for malformed values).
+RankRequest rank_request_from(const boost::program_options::variables_map& vm);
+
+// The architecture as JSON (the `architecture` object of every --json output).
+nlohmann::json architecture_json(const Architecture& arch, Representation representation);
+
+// Parses argv with the given options; unknown or malformed options are usage errors.
+boost::program_options::variables_map parse_command_line(
+    int argc, const char* const* argv, const boost::program_options::options_description& options);
+
+}  // namespace seprank::cli

@@ -1,0 +1,49 @@
+// seprank: exact ranks of grid-tensor matricizations of convolutional arithmetic circuits.
+#include <iostream>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "seprank/errors.hpp"
+
+namespace {
+
+const char* const usage =
+    "usage: seprank <command> [options]\n"
+    "commands:\n"
+    "  rank     exact rank of a network's grid-tensor matricization\n"
+    "  demo     overlapping vs non-overlapping 2D networks, side by side\n"
+    "run 'seprank <command> --help' for the options of a command\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using seprank::Error;
+  try {
+    if (argc < 2) {
+      std::cerr << usage;
+      return seprank::exit_usage;
+    }
+    const std::string command = argv[1];
+    if (command == "--help" || command == "-h" || command == "help") {
+      std::cout << usage;
+      return 0;
+    }
+    if (command == "--version") {
+      std::cout << "seprank " << SEPRANK_VERSION << "\n";
+      return 0;
+    }
+    // Subcommands see their own name as argv[0].
+    if (command == "rank") return seprank::cli::rank_command(argc - 1, argv + 1);
+    if (command == "demo") return seprank::cli::demo_command(argc - 1, argv + 1);
+    throw seprank::usage_error("unknown command '" + command + "' (try 'seprank --help')");
+  } catch (const Error& e) {
+    std::cerr << "seprank: error: " << e.what() << "\n";
+    return e.code();
+  } catch (const std::bad_alloc&) {
+    std::cerr << "seprank: error: out of memory\n";
+    return seprank::exit_resource;
+  } catch (const std::exception& e) {
+    std::cerr << "seprank: internal error: " << e.what() << "\n";
+    return seprank::exit_internal;
+  }
+}

@@ -1,0 +1,82 @@
+#include "seprank/partition.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "seprank/errors.hpp"
+
+namespace seprank {
+
+Partition partition_from_indices(std::vector<int> in_i, int positions) {
+  std::sort(in_i.begin(), in_i.end());
+  if (std::adjacent_find(in_i.begin(), in_i.end()) != in_i.end())
+    throw data_error("partition: an index appears twice");
+  std::vector<char> member(static_cast<std::size_t>(positions), 0);
+  for (int i : in_i) {
+    if (i < 0 || i >= positions)
+      throw data_error("partition: index " + std::to_string(i) + " is outside 0.." +
+                       std::to_string(positions - 1));
+    member[static_cast<std::size_t>(i)] = 1;
+  }
+  Partition p;
+  for (int i = 0; i < positions; ++i) (member[static_cast<std::size_t>(i)] ? p.I : p.J).push_back(i);
+  if (p.I.empty() || p.J.empty()) throw data_error("partition: both sides must be non-empty");
+  return p;
+}
+
+namespace {
+
+std::vector<int> parse_index_list(const std::string& text) {
+  std::vector<int> out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', pos), text.size());
+    const std::string item = text.substr(pos, comma - pos);
+    int v = 0;
+    auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
+    if (item.empty() || ec != std::errc() || end != item.data() + item.size())
+      throw usage_error("--partition indices: '" + item + "' is not an index");
+    out.push_back(v);
+    pos = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Partition make_partition(const std::string& spec, const Architecture& arch) {
+  const int n = arch.positions();
+  std::vector<int> in_i;
+  if (spec == "left-right" || (spec == "top-bottom" && arch.dims == 1)) {
+    for (int i = 0; i < n; ++i)
+      if (i % arch.width < arch.width / 2) in_i.push_back(i);
+  } else if (spec == "top-bottom") {
+    for (int i = 0; i < n; ++i)
+      if (i / arch.width < arch.height / 2) in_i.push_back(i);
+  } else if (spec == "odd-even") {
+    // 1D: even i; 2D: checkerboard, (r + c) even. With height 1 these coincide.
+    for (int i = 0; i < n; ++i)
+      if ((i / arch.width + i % arch.width) % 2 == 0) in_i.push_back(i);
+  } else if (spec.rfind("mask:", 0) == 0) {
+    const std::string mask = spec.substr(5);
+    if (mask.size() != static_cast<std::size_t>(n))
+      throw data_error("--partition mask has " + std::to_string(mask.size()) +
+                       " characters; the input has " + std::to_string(n) + " positions");
+    for (int i = 0; i < n; ++i) {
+      const char c = mask[static_cast<std::size_t>(i)];
+      if (c != '0' && c != '1')
+        throw usage_error("--partition mask may contain only 0 and 1, found '" + std::string(1, c) + "'");
+      if (c == '1') in_i.push_back(i);
+    }
+  } else if (spec.rfind("indices:", 0) == 0) {
+    in_i = parse_index_list(spec.substr(8));
+  } else {
+    throw usage_error("--partition: unknown partition '" + spec +
+                      "' (left-right, top-bottom, odd-even, mask:..., indices:...)");
+  }
+  Partition p = partition_from_indices(std::move(in_i), n);
+  p.spec = spec;
+  return p;
+}
+
+}  // namespace seprank

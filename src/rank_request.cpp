@@ -1,0 +1,83 @@
+#include "seprank/rank_request.hpp"
+
+#include <flint/fmpz.h>
+#include <flint/ulong_extras.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "seprank/errors.hpp"
+#include "seprank/matricization.hpp"
+
+namespace seprank {
+
+double entry_degree(const Architecture& arch, const std::vector<LayerGeometry>& geometry,
+                    Representation representation) {
+  (void)arch;
+  double degree = representation == Representation::random ? 1 : 0;  // F's entries
+  for (const LayerGeometry& g : geometry)
+    degree = g.offsets() * (degree + (g.pooling ? 0 : 1));
+  return std::min(degree + 1, std::ldexp(1.0, 62));  // + readout
+}
+
+double entry_log2_bound(const Architecture& arch, const std::vector<LayerGeometry>& geometry,
+                        Representation representation, std::int64_t bound) {
+  const double log_b = std::log2(static_cast<double>(std::max<std::int64_t>(bound, 1)));
+  double bits = representation == Representation::random ? log_b : 0;
+  for (const LayerGeometry& g : geometry)
+    bits = g.offsets() * (bits + (g.pooling ? 0 : log_b + std::log2(g.in_channels)));
+  (void)arch;
+  return bits + log_b + std::log2(geometry.back().out_channels);
+}
+
+namespace {
+
+void check_memory(const PreparedNetwork& net, const RankRequest& request) {
+  if (net.rows == 0 || net.cols == 0 || net.rows > (std::uint64_t{1} << 40) / net.cols)
+    throw resource_error("the matricization has more than 2^40 entries (M^|I| x M^|J| with |I| = " +
+                         std::to_string(net.partition.I.size()) + ", |J| = " +
+                         std::to_string(net.partition.J.size()) + ")");
+  const double entries = static_cast<double>(net.rows) * static_cast<double>(net.cols);
+  double bytes_per_entry = 2 * sizeof(mp_limb_t);  // the matrix and FLINT's working copy
+  if (request.field == Field::rationals) {
+    // fmpz_mat_rank is fraction-free: entries grow to about min(rows, cols) times their size.
+    const double bits = entry_log2_bound(net.arch, net.geometry, request.representation,
+                                         request.weight_bound) + 1;
+    const double grown = static_cast<double>(std::min(net.rows, net.cols)) * (bits + 64);
+    bytes_per_entry = sizeof(fmpz) + 2 * (32 + std::min(bits, 62.0) / 8 + grown / 8);
+  }
+  const double need = entries * bytes_per_entry;
+  if (need > static_cast<double>(request.max_memory_bytes))
+    throw resource_error("the " + std::to_string(net.rows) + " x " + std::to_string(net.cols) +
+                         " matricization needs about " + std::to_string(std::llround(need / 1048576.0)) +
+                         " MiB, above the limit of " +
+                         std::to_string(request.max_memory_bytes >> 20) + " MiB (--max-memory)");
+}
+
+}  // namespace
+
+PreparedNetwork prepare_network(const RankRequest& request) {
+  PreparedNetwork net;
+  net.arch = request.arch;
+  net.geometry = resolve_geometry(request.arch);
+  net.partition = make_partition(request.partition, request.arch);
+  if (request.field == Field::gfp) {
+    if (request.prime < 2 || request.prime >= (std::uint64_t{1} << 63))
+      throw data_error("--prime must be at least 2 and below 2^63");
+    if (!n_is_prime(request.prime))
+      throw data_error("--prime " + std::to_string(request.prime) + " is not prime");
+    net.domain = {true, request.prime, 0};
+  } else {
+    if (request.weight_bound < 1 || request.weight_bound > (std::int64_t{1} << 31))
+      throw data_error("--weight-bound must be in [1, 2^31]");
+    net.domain = {false, 0, request.weight_bound};
+  }
+  const auto m = static_cast<std::uint64_t>(request.arch.templates);
+  net.rows = checked_power(m, net.partition.I.size());
+  net.cols = checked_power(m, net.partition.J.size());
+  check_memory(net, request);
+  net.weights = draw_weights(net.arch, net.geometry, request.representation, net.domain, request.seed);
+  return net;
+}
+
+}  // namespace seprank
