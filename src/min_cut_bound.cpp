@@ -4,11 +4,17 @@
 #include <flint/fmpz.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <deque>
 
+// GCC 12 reports a false "maybe-uninitialized" inside Boost's edge iterator (a
+// boost::optional it copies) when inlining the max-flow; silence it for Boost only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/boykov_kolmogorov_max_flow.hpp>
+#pragma GCC diagnostic pop
 
 #include "seprank/errors.hpp"
 
@@ -170,28 +176,61 @@ MinCutBound min_cut_bound(const TensorNetwork& net, const Partition& partition) 
     throw data_error("min-cut: the partition does not match the network's " +
                      std::to_string(positions) + " positions");
 
+  // A matrix node between two bonds (every F·W, F and W) costs min of its two dims when cut
+  // and separates the same things whichever bond is cut: it becomes one flow edge, standing
+  // for its smaller bond. This keeps the flow graph small.
+  std::vector<int> degree(nodes, 0);
+  std::vector<std::array<int, 2>> incident(nodes, {-1, -1});
+  for (std::size_t b = 0; b < net.bonds.size(); ++b)
+    for (int end : {net.bonds[b].a, net.bonds[b].b}) {
+      const auto n = static_cast<std::size_t>(end);
+      if (degree[n] < 2) incident[n][static_cast<std::size_t>(degree[n])] = static_cast<int>(b);
+      ++degree[n];
+    }
+  auto contracted = [&](std::size_t n) {
+    return net.nodes[n].kind == NodeKind::matrix && degree[n] == 2;
+  };
+
   // Vertices: a copy tensor is split into in -> out (its dimension, paid once when cut
-  // through); any other node is one vertex, since a general tensor can only be cut at bonds.
-  std::vector<Vertex> in(nodes), out(nodes);
+  // through); any other node left is one vertex, since a general tensor is cut at bonds.
+  constexpr Vertex none = static_cast<Vertex>(-1);
+  std::vector<Vertex> in(nodes, none), out(nodes, none);
   std::size_t vertices = 0;
   for (std::size_t n = 0; n < nodes; ++n) {
+    if (contracted(n)) continue;
     in[n] = vertices++;
     out[n] = net.nodes[n].is_copy() ? vertices++ : in[n];
   }
   const Vertex source = vertices++, sink = vertices++;
 
   std::vector<ItemArc> item_arcs;
-  item_arcs.reserve(nodes + 2 * net.bonds.size());
+  item_arcs.reserve(2 * nodes + 2 * net.bonds.size());
   for (std::size_t n = 0; n < nodes; ++n)
     if (net.nodes[n].is_copy())
       item_arcs.push_back({in[n], out[n], log_capacity(net.nodes[n].dim), static_cast<int>(n)});
-  for (std::size_t b = 0; b < net.bonds.size(); ++b) {
-    const Bond& bond = net.bonds[b];
-    const auto a = static_cast<std::size_t>(bond.a), c = static_cast<std::size_t>(bond.b);
-    const std::int64_t cap = log_capacity(bond.dim);
-    const int item = static_cast<int>(nodes + b);
-    item_arcs.push_back({out[a], in[c], cap, item});  // a bond is undirected: both ways
+  auto add_undirected = [&](std::size_t a, std::size_t c, int bond) {
+    const std::int64_t cap = log_capacity(net.bonds[static_cast<std::size_t>(bond)].dim);
+    const int item = static_cast<int>(nodes) + bond;
+    item_arcs.push_back({out[a], in[c], cap, item});
     item_arcs.push_back({out[c], in[a], cap, item});
+  };
+  auto other_end = [&](int bond, std::size_t n) {
+    const Bond& b = net.bonds[static_cast<std::size_t>(bond)];
+    return static_cast<std::size_t>(static_cast<std::size_t>(b.a) == n ? b.b : b.a);
+  };
+  for (std::size_t b = 0; b < net.bonds.size(); ++b) {
+    const auto a = static_cast<std::size_t>(net.bonds[b].a), c = static_cast<std::size_t>(net.bonds[b].b);
+    if (!contracted(a) && !contracted(c)) add_undirected(a, c, static_cast<int>(b));
+  }
+  for (std::size_t n = 0; n < nodes; ++n) {
+    if (!contracted(n)) continue;
+    const auto [first, second] = incident[n];
+    const std::size_t a = other_end(first, n), c = other_end(second, n);
+    if (contracted(a) || contracted(c))
+      throw Error(exit_internal, "min-cut: two matrix nodes are adjacent (bug)");
+    const bool first_smaller = net.bonds[static_cast<std::size_t>(first)].dim <=
+                               net.bonds[static_cast<std::size_t>(second)].dim;
+    add_undirected(a, c, first_smaller ? first : second);
   }
 
   FlowNetwork flow(vertices);
@@ -236,13 +275,13 @@ MinCutBound min_cut_bound(const TensorNetwork& net, const Partition& partition) 
   double log2_product = 0;
   for (std::size_t n = 0; n < nodes; ++n) {
     if (!node_cut[n]) continue;
-    const TensorNode& node = net.nodes[n];
-    result.cut.push_back({CutItem::Kind::copy_tensor, node.dim, node.description});
+    result.cut.push_back({CutItem::Kind::copy_tensor, net.nodes[n].dim,
+                          describe_node(net, static_cast<int>(n))});
   }
   for (std::size_t b = 0; b < net.bonds.size(); ++b) {
     if (!bond_cut[b]) continue;
-    const Bond& bond = net.bonds[b];
-    result.cut.push_back({CutItem::Kind::bond, bond.dim, bond.description});
+    result.cut.push_back({CutItem::Kind::bond, net.bonds[b].dim,
+                          describe_bond(net, static_cast<int>(b))});
   }
   for (const CutItem& item : result.cut) {
     fmpz_mul_ui(product.get(), product.get(), static_cast<ulong>(item.dim));

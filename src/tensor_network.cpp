@@ -10,98 +10,65 @@ namespace seprank {
 namespace {
 
 // Saturating arithmetic for the size estimate: the unrolled tree of a deep stride-1 stack
-// can exceed any integer type long before it exceeds the node limit's check.
+// can overflow any integer type long before anything is allocated.
 constexpr std::int64_t saturated = std::int64_t{1} << 62;
 std::int64_t sat_add(std::int64_t a, std::int64_t b) { return std::min(saturated, a + b); }
-std::int64_t sat_mul(std::int64_t a, std::int64_t b) {
-  if (a == 0 || b == 0) return 0;
-  return a > saturated / b ? saturated : std::min(saturated, a * b);
-}
+
+std::size_t at(int i) { return static_cast<std::size_t>(i); }
 
 class Builder {
  public:
-  Builder(const Architecture& arch, const std::vector<LayerGeometry>& geometry)
-      : arch_(arch), geo_(geometry), two_d_(arch.dims == 2) {}
+  Builder(const Architecture& arch, const std::vector<LayerGeometry>& geometry) {
+    net_.dims = arch.dims;
+    net_.width = arch.width;
+    net_.templates = arch.templates;
+    net_.geometry = geometry;
+  }
 
-  TensorNetwork build() {
-    count_instances();
-    net_.templates = arch_.templates;
-    for (int p = 0; p < arch_.positions(); ++p)
-      net_.input_copy.push_back(add_node(NodeKind::input_copy, arch_.templates,
-                                         "copy tensor of input " + place(p, arch_.width) +
-                                             " (dim " + std::to_string(arch_.templates) + ")"));
-    const int top = static_cast<int>(geo_.size()) - 1;
-    const std::int64_t top_dim = geo_[top].out_channels;
-    const int root = add_unit_copy(top, 0, "");
-    net_.readout = add_node(NodeKind::readout, 0,
-                            "readout vector (dim " + std::to_string(top_dim) + ")");
-    add_bond(root, net_.readout, top_dim,
-             "bond unit " + place(0, 1) + " in layer " + std::to_string(top + 1) + " -> readout");
-    build_unit(top, 0, root, "");
+  TensorNetwork build(int positions) {
+    count_readings(positions);
+    for (int p = 0; p < positions; ++p)
+      net_.input_copy.push_back(add_node(NodeKind::input_copy, net_.templates, -1, p));
+    const int top = static_cast<int>(net_.geometry.size()) - 1;
+    const int root_instance = add_instance(top, 0, -1, -1);
+    const int root = add_node(NodeKind::unit_copy, net_.geometry[at(top)].out_channels, root_instance, -1);
+    net_.readout = add_node(NodeKind::readout, 0, -1, -1);
+    add_bond(root, net_.readout, net_.geometry[at(top)].out_channels);
+    build_unit(root_instance, root);
     return std::move(net_);
   }
 
  private:
-  std::string place(int index, int width) const {
-    if (!two_d_) return std::to_string(index);
-    return "(" + std::to_string(index / width) + "," + std::to_string(index % width) + ")";
-  }
-  std::string offset_name(const LayerGeometry& g, int offset) const {
-    if (!two_d_) return std::to_string(offset);
-    return "(" + std::to_string(offset / g.window_width) + "," +
-           std::to_string(offset % g.window_width) + ")";
-  }
-  // "unit (1,1)" plus, when the unit is read more than once, which reading this copy is.
-  std::string unit_name(int layer, int unit, const std::string& chain) const {
-    std::string s = "unit " + place(unit, geo_[layer].out_width);
-    if (!chain.empty()) s += " [under " + chain + "]";
-    return s;
-  }
-  std::string unit_in_layer(int layer, int unit, const std::string& chain) const {
-    std::string s = "unit " + place(unit, geo_[layer].out_width) + " in layer " +
-                    std::to_string(layer + 1);
-    if (!chain.empty()) s += " [under " + chain + "]";
-    return s;
-  }
-
-  int add_node(NodeKind kind, std::int64_t dim, std::string description) {
-    net_.nodes.push_back(TensorNode{kind, dim, std::move(description)});
+  int add_node(NodeKind kind, std::int64_t dim, int instance, int index) {
+    net_.nodes.push_back(TensorNode{kind, dim, instance, index});
     return static_cast<int>(net_.nodes.size()) - 1;
   }
-  void add_bond(int a, int b, std::int64_t dim, const std::string& description) {
-    net_.bonds.push_back(Bond{a, b, dim, description + " (dim " + std::to_string(dim) + ")"});
-  }
-  int add_unit_copy(int layer, int unit, const std::string& chain) {
-    const LayerGeometry& g = geo_[layer];
-    std::string d = "copy tensor of " + unit_in_layer(layer, unit, chain);
-    // Two copy tensors of equal dimension joined by a bond are one copy tensor; merging
-    // them lets a cut pay for the pool's dimension once instead of once per pooled unit.
-    if (g.pooling && layer > 0) d += " (pool, merged with the copy tensors of the units it pools)";
-    return add_node(NodeKind::unit_copy, g.out_channels,
-                    d + " (dim " + std::to_string(g.out_channels) + ")");
+  void add_bond(int a, int b, std::int64_t dim) { net_.bonds.push_back(Bond{a, b, dim}); }
+  int add_instance(int layer, int unit, int parent, int offset) {
+    net_.instances.push_back(UnitInstance{layer, unit, parent, offset});
+    return static_cast<int>(net_.instances.size()) - 1;
   }
 
-  // How many readings of each unit the unrolled tree holds (0 for units nothing reads).
-  void count_instances() {
-    const int layers = static_cast<int>(geo_.size());
-    instances_.assign(static_cast<std::size_t>(layers), {});
-    for (int l = 0; l < layers; ++l)
-      instances_[static_cast<std::size_t>(l)].assign(static_cast<std::size_t>(geo_[l].units()), 0);
-    instances_.back()[0] = 1;
-    std::int64_t nodes = sat_add(arch_.positions(), 2);
-    for (int l = layers - 1; l >= 0; --l) {
-      const LayerGeometry& g = geo_[l];
+  // How many readings of each unit the unrolled tree holds (0 for units nothing reads), and
+  // a refusal when the tree would be too large.
+  void count_readings(int positions) {
+    const auto& geo = net_.geometry;
+    auto& readings = net_.readings;
+    readings.assign(geo.size(), {});
+    for (std::size_t l = 0; l < geo.size(); ++l) readings[l].assign(at(geo[l].units()), 0);
+    readings.back()[0] = 1;
+    std::int64_t nodes = sat_add(positions, 2);
+    for (int l = static_cast<int>(geo.size()) - 1; l >= 0; --l) {
+      const LayerGeometry& g = geo[at(l)];
       for (int u = 0; u < g.units(); ++u) {
-        const std::int64_t n = instances_[static_cast<std::size_t>(l)][static_cast<std::size_t>(u)];
+        const std::int64_t n = readings[at(l)][at(u)];
         if (n == 0) continue;
+        nodes = sat_add(nodes, n);  // the unit's copy tensor
         for (int o = 0; o < g.offsets(); ++o) {
           const int v = g.input_of(u, o);
           if (v < 0) continue;
-          nodes = sat_add(nodes, sat_mul(n, 2));  // a matrix node, and the child's copy tensor
-          if (l > 0) {
-            auto& child = instances_[static_cast<std::size_t>(l - 1)][static_cast<std::size_t>(v)];
-            child = sat_add(child, n);
-          }
+          nodes = sat_add(nodes, n);  // its matrix at this offset
+          if (l > 0) readings[at(l - 1)][at(v)] = sat_add(readings[at(l - 1)][at(v)], n);
         }
       }
       if (nodes > max_tensor_network_nodes)
@@ -111,67 +78,139 @@ class Builder {
     }
   }
 
-  // Adds the inputs of one instance of `unit` in layer `layer`, attached to its copy tensor
-  // `copy`; `chain` names which reading of the unit this is (empty when it is read once).
-  void build_unit(int layer, int unit, int copy, const std::string& chain) {
-    const LayerGeometry& g = geo_[layer];
-    const std::string layer_name = "layer " + std::to_string(layer + 1);
-    const std::string me = unit_name(layer, unit, chain);
-    const std::string me_in_layer = unit_in_layer(layer, unit, chain);
+  // Adds the inputs of unit instance `instance`, attached to its copy tensor `copy`.
+  void build_unit(int instance, int copy) {
+    const int layer = net_.instances[at(instance)].layer;
+    const int unit = net_.instances[at(instance)].unit;
+    const LayerGeometry& g = net_.geometry[at(layer)];
     for (int o = 0; o < g.offsets(); ++o) {
       const int v = g.input_of(unit, o);
       if (v < 0) continue;  // "same" padding: left out of the product
-      const std::string use = layer_name + " " + me + " offset " + offset_name(g, o);
       if (layer == 0) {
-        const std::string kind = g.pooling ? "F" : "F·W";
-        const int m = add_node(NodeKind::matrix, 0,
-                               "matrix " + kind + " at " + use + " (" +
-                                   std::to_string(g.in_channels) + " x " +
-                                   std::to_string(g.out_channels) + ")");
-        add_bond(net_.input_copy[static_cast<std::size_t>(v)], m, arch_.templates,
-                 "bond input " + place(v, arch_.width) + " -> " + kind + " at " + use);
-        add_bond(m, copy, g.out_channels, "bond " + use + " " + kind + " -> " + me_in_layer);
+        const int m = add_node(NodeKind::matrix, 0, instance, o);
+        add_bond(net_.input_copy[at(v)], m, net_.templates);
+        add_bond(m, copy, g.out_channels);
         continue;
       }
-      const int below = layer - 1;
-      // Which reading of v this is, in words; only needed when v is read more than once.
-      std::string child_chain;
-      if (instances_[static_cast<std::size_t>(below)][static_cast<std::size_t>(v)] > 1)
-        child_chain = layer_name + " unit " + place(unit, g.out_width) + " offset " +
-                      offset_name(g, o) + (chain.empty() ? "" : " < " + chain);
+      const int child = add_instance(layer - 1, v, instance, o);
       if (g.pooling) {
-        build_unit(below, v, copy, child_chain);  // merged into this unit's copy tensor
+        // Two copy tensors of equal dimension joined by a bond are one copy tensor; merging
+        // lets a cut pay for the pool's dimension once instead of once per pooled unit.
+        build_unit(child, copy);
         continue;
       }
-      const int child = add_unit_copy(below, v, child_chain);
-      const int w = add_node(NodeKind::matrix, 0,
-                             "matrix W at " + use + " (" + std::to_string(g.in_channels) + " x " +
-                                 std::to_string(g.out_channels) + ")");
-      add_bond(child, w, g.in_channels,
-               "bond " + unit_in_layer(below, v, child_chain) + " -> W at " + use);
-      add_bond(w, copy, g.out_channels, "bond " + use + " W -> " + me_in_layer);
-      build_unit(below, v, child, child_chain);
+      const int child_copy = add_node(NodeKind::unit_copy, g.in_channels, child, -1);
+      const int w = add_node(NodeKind::matrix, 0, instance, o);
+      add_bond(child_copy, w, g.in_channels);
+      add_bond(w, copy, g.out_channels);
+      build_unit(child, child_copy);
     }
   }
 
-  const Architecture& arch_;
-  const std::vector<LayerGeometry>& geo_;
-  const bool two_d_;
-  std::vector<std::vector<std::int64_t>> instances_;  // [layer][unit]
   TensorNetwork net_;
 };
+
+std::string place(const TensorNetwork& net, int index, int width) {
+  if (net.dims == 1) return std::to_string(index);
+  return "(" + std::to_string(index / width) + "," + std::to_string(index % width) + ")";
+}
+
+std::string offset_name(const TensorNetwork& net, const LayerGeometry& g, int offset) {
+  if (net.dims == 1) return std::to_string(offset);
+  return "(" + std::to_string(offset / g.window_width) + "," +
+         std::to_string(offset % g.window_width) + ")";
+}
+
+bool read_more_than_once(const TensorNetwork& net, const UnitInstance& in) {
+  return net.readings[at(in.layer)][at(in.unit)] > 1;
+}
+
+// Which reading an instance is: the chain of readers up to the first unit read only once.
+std::string reading_chain(const TensorNetwork& net, int instance) {
+  std::string chain;
+  for (int i = instance; read_more_than_once(net, net.instances[at(i)]);) {
+    const UnitInstance& in = net.instances[at(i)];
+    const UnitInstance& parent = net.instances[at(in.parent)];
+    const LayerGeometry& g = net.geometry[at(parent.layer)];
+    if (!chain.empty()) chain += " < ";
+    chain += "layer " + std::to_string(parent.layer + 1) + " unit " +
+             place(net, parent.unit, g.out_width) + " offset " + offset_name(net, g, in.offset);
+    i = in.parent;
+  }
+  return chain.empty() ? chain : " [under " + chain + "]";
+}
+
+// "unit (1,1) in layer 1" or, inside a window's name, "layer 1 unit (1,1)".
+std::string unit_in_layer(const TensorNetwork& net, int instance) {
+  const UnitInstance& in = net.instances[at(instance)];
+  return "unit " + place(net, in.unit, net.geometry[at(in.layer)].out_width) + " in layer " +
+         std::to_string(in.layer + 1) + reading_chain(net, instance);
+}
+std::string layer_unit(const TensorNetwork& net, int instance) {
+  const UnitInstance& in = net.instances[at(instance)];
+  return "layer " + std::to_string(in.layer + 1) + " unit " +
+         place(net, in.unit, net.geometry[at(in.layer)].out_width) + reading_chain(net, instance);
+}
+
+std::string matrix_name(const TensorNetwork& net, const TensorNode& node) {
+  const int layer = net.instances[at(node.instance)].layer;
+  const LayerGeometry& g = net.geometry[at(layer)];
+  const std::string kind = layer > 0 ? "W" : g.pooling ? "F" : "F·W";
+  return kind + " at " + layer_unit(net, node.instance) + " offset " + offset_name(net, g, node.index);
+}
+
+// The short name of a node, as it appears at either end of a bond.
+std::string short_name(const TensorNetwork& net, int node) {
+  const TensorNode& n = net.nodes[at(node)];
+  switch (n.kind) {
+    case NodeKind::input_copy: return "input " + place(net, n.index, net.width);
+    case NodeKind::unit_copy: return unit_in_layer(net, n.instance);
+    case NodeKind::matrix: return matrix_name(net, n);
+    case NodeKind::readout: return "readout";
+  }
+  return "?";
+}
 
 }  // namespace
 
 TensorNetwork build_tensor_network(const Architecture& arch,
                                    const std::vector<LayerGeometry>& geometry) {
   if (geometry.empty()) throw data_error("the network needs at least one layer");
-  return Builder(arch, geometry).build();
+  return Builder(arch, geometry).build(arch.positions());
 }
 
 TensorNetwork build_tensor_network(const Architecture& arch) {
-  const std::vector<LayerGeometry> geometry = resolve_geometry(arch);
-  return build_tensor_network(arch, geometry);
+  return build_tensor_network(arch, resolve_geometry(arch));
+}
+
+std::string describe_node(const TensorNetwork& net, int node) {
+  const TensorNode& n = net.nodes[at(node)];
+  switch (n.kind) {
+    case NodeKind::input_copy:
+    case NodeKind::unit_copy: {
+      std::string s = "copy tensor of " + short_name(net, node);
+      if (n.kind == NodeKind::unit_copy) {
+        const UnitInstance& in = net.instances[at(n.instance)];
+        if (in.layer > 0 && net.geometry[at(in.layer)].pooling)
+          s += " (pool, merged with the copy tensors of the units it pools)";
+      }
+      return s + " (dim " + std::to_string(n.dim) + ")";
+    }
+    case NodeKind::matrix: {
+      const LayerGeometry& g = net.geometry[at(net.instances[at(n.instance)].layer)];
+      return "matrix " + matrix_name(net, n) + " (" + std::to_string(g.in_channels) + " x " +
+             std::to_string(g.out_channels) + ")";
+    }
+    case NodeKind::readout:
+      return "readout vector (dim " + std::to_string(net.geometry.back().out_channels) + ")";
+  }
+  return "?";
+}
+
+std::string describe_bond(const TensorNetwork& net, int bond) {
+  const Bond& b = net.bonds[at(bond)];
+  return "bond " + short_name(net, b.a) + " -> " + short_name(net, b.b) + " (dim " +
+         std::to_string(b.dim) + ")";
 }
 
 }  // namespace seprank

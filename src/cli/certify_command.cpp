@@ -1,0 +1,62 @@
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/network_options.hpp"
+#include "cli/output_file.hpp"
+#include "seprank/certificate.hpp"
+#include "seprank/errors.hpp"
+
+namespace po = boost::program_options;
+
+namespace seprank::cli {
+
+int certify_command(int argc, const char* const* argv) {
+  auto options = network_options();
+  options.add_options()
+      ("output,o", po::value<std::string>()->required(), "certificate file to write")
+      ("force", "overwrite the output file if it exists")
+      ("help", "show this help");
+  const auto vm = parse_command_line(argc, argv, options);
+  if (vm.count("help")) {
+    std::cout << "usage: seprank certify <rank options> -o FILE [--force]\n"
+                 "Writes a certificate (docs/certificate-format.md) that rank >= r over GF(p);\n"
+                 "with --field Q the integer weights are reduced mod p first.\n"
+              << options;
+    return 0;
+  }
+  const RankRequest request = rank_request_from(vm);
+  const std::string path = vm["output"].as<std::string>();
+  // Refuse before spending time on the computation (write_output_file checks again).
+  if (!vm.count("force") && std::filesystem::exists(path))
+    throw Error(exit_cannot_create, path + " exists; not overwriting it (use --force)");
+  const PreparedNetwork net = prepare_network(request);
+  const CertificateEvidence evidence = find_certificate_evidence(net, request.prime, request.threads);
+  nlohmann::json info = {{"seed", request.seed},
+                         {"architecture", architecture_json(request.arch, request.representation)},
+                         {"partition_spec", net.partition.spec}};
+  if (request.field == Field::rationals) info["integer_weight_bound"] = request.weight_bound;
+  const nlohmann::ordered_json doc = certificate_json(net, evidence, info);
+  write_output_file(path, certificate_text(doc), vm.count("force") > 0);
+  if (vm.count("json")) {
+    std::cout << nlohmann::json{{"schema_version", 1},
+                                {"command", "certify"},
+                                {"rank", evidence.profile.rank},
+                                {"prime", evidence.prime},
+                                {"rows", net.rows},
+                                {"cols", net.cols},
+                                {"file", path},
+                                {"network_sha256", doc["network_sha256"]},
+                                {"determinant", evidence.determinant}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "wrote " << path << ": claim rank >= " << evidence.profile.rank << " over GF(" << evidence.prime
+              << ") of the " << net.rows << " x " << net.cols << " matricization\n"
+              << "check it with: seprank-check " << path << "  or  python3 tools/check_certificate.py " << path
+              << "\n";
+  }
+  return 0;
+}
+
+}  // namespace seprank::cli

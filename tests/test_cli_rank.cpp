@@ -1,0 +1,105 @@
+// The `seprank rank` command-line contract, end to end: output, JSON fields, determinism,
+// and every error path with its exit code (docs/errors.md).
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "process.hpp"
+
+using test_support::run;
+using test_support::seprank;
+
+TEST_CASE("rank --json prints exactly one JSON object with the contract's fields") {
+  const auto r = run(seprank("rank --input 8 --templates 2 --layers 3/1/2,6/1/1 --json"));
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);  // throws (fails the test) on partial JSON
+  CHECK(j["schema_version"] == 1);
+  CHECK(j["rank"] == 4);  // C2 with C' = 1: M^(R-1)
+  CHECK(j["rows"] == 16);
+  CHECK(j["cols"] == 16);
+  CHECK(j["field"] == "gfp");
+  CHECK(j["prime"] == 4611686018427387847ULL);
+  CHECK(j["seed"] == 1);
+  CHECK(j["index_order"] == "C");
+  CHECK(j["partition"] == nlohmann::json::array({0, 1, 2, 3}));
+  CHECK(j["architecture"]["layers"].size() == 2);
+  CHECK(j["architecture"]["layers"][0]["window"] == 3);
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("same seed gives byte-identical --json output, with 1 or 2 threads") {
+  const std::string args = "rank --input 4x4 --layers 3/1/2,2/1/2 --partition odd-even --seed 9 --json";
+  const auto a = run(seprank(args + " --threads 1"));
+  const auto b = run(seprank(args + " --threads 2"));
+  const auto c = run(seprank(args + " --threads 2"));
+  REQUIRE(a.exit_code == 0);
+  CHECK(a.out == b.out);
+  CHECK(b.out == c.out);
+  const auto other_seed = run(seprank("rank --input 4x4 --layers 3/1/2,2/1/2 --seed 10 --json --field Q"));
+  CHECK(other_seed.exit_code == 0);
+}
+
+TEST_CASE("human output is a table with the rank") {
+  const auto r = run(seprank("rank --input 4x4 --layers 2/2/4,2/2/3"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("rank           3\n") != std::string::npos);
+  CHECK(r.out.find("256 x 256") != std::string::npos);
+}
+
+TEST_CASE("Q field and identity F") {
+  const auto r = run(seprank("rank --input 6 --layers 6/1/5 --field Q --templates-matrix identity --json"));
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["rank"] == 5);
+  CHECK(j["field"] == "Q");
+  CHECK(!j.contains("prime"));
+}
+
+TEST_CASE("every bad input gets one error line and its exit code") {
+  struct Case {
+    const char* args;
+    int code;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"rank --input 8 --layers 3/1/2,6/1/", 64, "--layers"},
+      {"rank --input 8 --layers 3-1-2", 64, "--layers"},
+      {"rank --input 8 --layers 9/1/2", 65, "larger than its input"},
+      {"rank --input 8 --layers 3/1/0,6/1/1", 65, "channels must be at least 1"},
+      {"rank --input 8 --layers 3/0/2,6/1/1", 65, "stride must be at least 1"},
+      {"rank --input 8 --layers 3/1/2", 65, "exactly one"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --partition mask:0101", 65, "mask has 4 characters"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --partition mask:0000000x", 64, "only 0 and 1"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --partition mask:00000000", 65, "both sides"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --partition mask:11111111", 65, "both sides"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --partition diagonal", 64, "unknown partition"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --partition indices:0,9", 65, "outside"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --prime 15", 65, "not prime"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --prime 1", 65, "at least 2"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --prime 9223372036854775837", 65, "below 2^63"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --prime 99999999999999999999999", 64, "--prime"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --field Q --prime 7", 64, "--prime"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --field R", 64, "--field"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --sharing full", 64, "--sharing"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --templates 0", 65, "templates"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --seed -1", 64, "--seed"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --bogus", 64, "bogus"},
+      {"rank --layers 3/1/2,6/1/1", 64, "input"},
+      {"rank --input 4y4 --layers 4/1/1", 64, "--input"},
+      {"rank --input 6x6 --layers 1/1/2,6/1/2", 69, "MiB"},
+      {"rank --input 64x64 --layers 64/1/2", 69, "entries"},
+      {"rank --input 5000 --layers 5000/1/2", 69, "positions"},
+      {"rank --input 8 --layers 3/1/100000,6/1/1", 69, "channels"},
+      {"frobnicate", 64, "unknown command"},
+  };
+  for (const Case& c : cases) {
+    const std::string args = c.args;
+    CAPTURE(args);
+    const auto r = run(seprank(args));
+    CHECK(r.exit_code == c.code);
+    CHECK(r.out.empty());  // no partial output on stdout
+    CHECK(r.err.find(c.says) != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one line
+  }
+}

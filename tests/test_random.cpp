@@ -1,0 +1,35 @@
+#include <doctest/doctest.h>
+
+#include "seprank/random.hpp"
+
+using namespace seprank;
+
+TEST_CASE("SplitMix64 matches the reference outputs for seed 1234567") {
+  // Published test vector of Vigna's splitmix64.c.
+  SplitMix64 rng(1234567);
+  CHECK(rng.next() == 6457827717110365317ULL);
+  CHECK(rng.next() == 3203168211198807973ULL);
+  CHECK(rng.next() == 9817491932198370423ULL);
+  CHECK(rng.next() == 4593380528125082431ULL);
+  CHECK(rng.next() == 16408922859458223821ULL);
+}
+
+TEST_CASE("uniform_below maps by rejection and stays in range") {
+  // bound = 2^63 + 1: 2^64 mod bound = 2^63 - 1, so outputs >= 2^63 + 1 ... are rejected.
+  SplitMix64 a(42), b(42);
+  const std::uint64_t bound = (1ULL << 63) + 1;
+  for (int i = 0; i < 1000; ++i) {
+    const std::uint64_t v = uniform_below(a, bound);
+    CHECK(v < bound);
+    std::uint64_t x;
+    do x = b.next();
+    while (x > ~0ULL - ((0 - bound) % bound));
+    CHECK(v == x % bound);
+  }
+  SplitMix64 c(5);
+  for (int i = 0; i < 1000; ++i) {
+    const std::int64_t s = uniform_symmetric(c, 3);
+    CHECK(s >= -3);
+    CHECK(s <= 3);
+  }
+}
