@@ -10,11 +10,15 @@
 
 // GCC 12 reports a false "maybe-uninitialized" inside Boost's edge iterator (a
 // boost::optional it copies) when inlining the max-flow; silence it for Boost only.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/boykov_kolmogorov_max_flow.hpp>
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 #include "seprank/errors.hpp"
 
@@ -157,28 +161,39 @@ void check_separates(const TensorNetwork& net, const std::vector<char>& side_i,
       throw Error(exit_internal, "min-cut: the cut found does not separate I from J (bug)");
 }
 
-}  // namespace
-
-MinCutBound min_cut_bound(const TensorNetwork& net, const Partition& partition) {
+// Which side each input position is on (1 = I), after checking the partition fits.
+std::vector<char> sides_of(const TensorNetwork& net, const Partition& partition) {
   const std::size_t positions = net.input_copy.size();
-  const std::size_t nodes = net.nodes.size();
-  std::vector<char> side_i(positions, 0), listed(positions, 0);
-  auto list = [&](int p, bool in_i) {
-    if (p < 0 || static_cast<std::size_t>(p) >= positions || listed[static_cast<std::size_t>(p)])
-      throw data_error("min-cut: the partition does not match the network's " +
-                       std::to_string(positions) + " positions");
-    listed[static_cast<std::size_t>(p)] = 1;
-    side_i[static_cast<std::size_t>(p)] = in_i ? 1 : 0;
+  const auto mismatch = [&] {
+    return data_error("min-cut: the partition does not match the network's " +
+                      std::to_string(positions) + " positions");
   };
-  for (int p : partition.I) list(p, true);
-  for (int p : partition.J) list(p, false);
-  if (partition.I.empty() || partition.J.empty() || partition.I.size() + partition.J.size() != positions)
-    throw data_error("min-cut: the partition does not match the network's " +
-                     std::to_string(positions) + " positions");
+  if (partition.I.empty() || partition.J.empty() ||
+      partition.I.size() + partition.J.size() != positions)
+    throw mismatch();
+  std::vector<char> side_i(positions, 0), listed(positions, 0);
+  for (const auto* side : {&partition.I, &partition.J})
+    for (int p : *side) {
+      if (p < 0 || static_cast<std::size_t>(p) >= positions || listed[static_cast<std::size_t>(p)])
+        throw mismatch();
+      listed[static_cast<std::size_t>(p)] = 1;
+      side_i[static_cast<std::size_t>(p)] = side == &partition.I;
+    }
+  return side_i;
+}
 
+// The flow graph of a network, before the terminals: its vertices and its item arcs.
+struct CutGraph {
+  std::size_t vertices = 0;
+  std::vector<Vertex> in, out;  // per node; a copy tensor has two vertices, others one
+  std::vector<ItemArc> arcs;
+};
+
+CutGraph model_cut_graph(const TensorNetwork& net) {
+  const std::size_t nodes = net.nodes.size();
   // A matrix node between two bonds (every F·W, F and W) costs min of its two dims when cut
-  // and separates the same things whichever bond is cut: it becomes one flow edge, standing
-  // for its smaller bond. This keeps the flow graph small.
+  // and separates the same things whichever bond is cut: it becomes one flow edge standing
+  // for its smaller bond, which keeps the flow graph small.
   std::vector<int> degree(nodes, 0);
   std::vector<std::array<int, 2>> incident(nodes, {-1, -1});
   for (std::size_t b = 0; b < net.bonds.size(); ++b)
@@ -187,40 +202,37 @@ MinCutBound min_cut_bound(const TensorNetwork& net, const Partition& partition) 
       if (degree[n] < 2) incident[n][static_cast<std::size_t>(degree[n])] = static_cast<int>(b);
       ++degree[n];
     }
-  auto contracted = [&](std::size_t n) {
+  const auto contracted = [&](std::size_t n) {
     return net.nodes[n].kind == NodeKind::matrix && degree[n] == 2;
   };
 
-  // Vertices: a copy tensor is split into in -> out (its dimension, paid once when cut
-  // through); any other node left is one vertex, since a general tensor is cut at bonds.
-  constexpr Vertex none = static_cast<Vertex>(-1);
-  std::vector<Vertex> in(nodes, none), out(nodes, none);
-  std::size_t vertices = 0;
+  // A copy tensor is split into in -> out of capacity log2(dim): cutting through it costs
+  // its dimension once. Any other node is one vertex: a general tensor is cut at bonds.
+  CutGraph g;
+  g.in.assign(nodes, 0);
+  g.out.assign(nodes, 0);
   for (std::size_t n = 0; n < nodes; ++n) {
     if (contracted(n)) continue;
-    in[n] = vertices++;
-    out[n] = net.nodes[n].is_copy() ? vertices++ : in[n];
-  }
-  const Vertex source = vertices++, sink = vertices++;
-
-  std::vector<ItemArc> item_arcs;
-  item_arcs.reserve(2 * nodes + 2 * net.bonds.size());
-  for (std::size_t n = 0; n < nodes; ++n)
+    g.in[n] = g.vertices++;
+    g.out[n] = net.nodes[n].is_copy() ? g.vertices++ : g.in[n];
     if (net.nodes[n].is_copy())
-      item_arcs.push_back({in[n], out[n], log_capacity(net.nodes[n].dim), static_cast<int>(n)});
-  auto add_undirected = [&](std::size_t a, std::size_t c, int bond) {
+      g.arcs.push_back({g.in[n], g.out[n], log_capacity(net.nodes[n].dim), static_cast<int>(n)});
+  }
+  // A bond is undirected: an arc each way, out of one end into the other.
+  const auto add_bond = [&](std::size_t a, std::size_t c, int bond) {
     const std::int64_t cap = log_capacity(net.bonds[static_cast<std::size_t>(bond)].dim);
     const int item = static_cast<int>(nodes) + bond;
-    item_arcs.push_back({out[a], in[c], cap, item});
-    item_arcs.push_back({out[c], in[a], cap, item});
+    g.arcs.push_back({g.out[a], g.in[c], cap, item});
+    g.arcs.push_back({g.out[c], g.in[a], cap, item});
   };
-  auto other_end = [&](int bond, std::size_t n) {
+  const auto other_end = [&](int bond, std::size_t n) {
     const Bond& b = net.bonds[static_cast<std::size_t>(bond)];
     return static_cast<std::size_t>(static_cast<std::size_t>(b.a) == n ? b.b : b.a);
   };
   for (std::size_t b = 0; b < net.bonds.size(); ++b) {
-    const auto a = static_cast<std::size_t>(net.bonds[b].a), c = static_cast<std::size_t>(net.bonds[b].b);
-    if (!contracted(a) && !contracted(c)) add_undirected(a, c, static_cast<int>(b));
+    const auto a = static_cast<std::size_t>(net.bonds[b].a);
+    const auto c = static_cast<std::size_t>(net.bonds[b].b);
+    if (!contracted(a) && !contracted(c)) add_bond(a, c, static_cast<int>(b));
   }
   for (std::size_t n = 0; n < nodes; ++n) {
     if (!contracted(n)) continue;
@@ -230,71 +242,93 @@ MinCutBound min_cut_bound(const TensorNetwork& net, const Partition& partition) 
       throw Error(exit_internal, "min-cut: two matrix nodes are adjacent (bug)");
     const bool first_smaller = net.bonds[static_cast<std::size_t>(first)].dim <=
                                net.bonds[static_cast<std::size_t>(second)].dim;
-    add_undirected(a, c, first_smaller ? first : second);
+    add_bond(a, c, first_smaller ? first : second);
   }
+  return g;
+}
 
-  FlowNetwork flow(vertices);
-  for (const ItemArc& arc : item_arcs) flow.add_arc(arc.from, arc.to, arc.capacity);
+// The items a cut goes through.
+struct FoundCut {
+  std::vector<char> node_cut, bond_cut;
+};
+
+FoundCut find_min_cut(const TensorNetwork& net, const std::vector<char>& side_i,
+                      std::size_t smaller_side) {
+  const CutGraph g = model_cut_graph(net);
+  const Vertex source = g.vertices, sink = g.vertices + 1;
+  FlowNetwork flow(g.vertices + 2);
+  for (const ItemArc& arc : g.arcs) flow.add_arc(arc.from, arc.to, arc.capacity);
   // Cutting every input copy tensor of the smaller side is a cut of this value, so a
   // capacity above it is never part of a minimum cut: "infinite" for the terminal arcs.
-  const std::size_t smaller = std::min(partition.I.size(), partition.J.size());
   const std::int64_t infinite =
-      static_cast<std::int64_t>(smaller) * log_capacity(net.templates) + 1;
-  for (std::size_t p = 0; p < positions; ++p) {
+      static_cast<std::int64_t>(smaller_side) * log_capacity(net.templates) + 1;
+  for (std::size_t p = 0; p < side_i.size(); ++p) {
     const auto n = static_cast<std::size_t>(net.input_copy[p]);
     if (side_i[p])
-      flow.add_arc(source, in[n], infinite);
+      flow.add_arc(source, g.in[n], infinite);
     else
-      flow.add_arc(out[n], sink, infinite);
+      flow.add_arc(g.out[n], sink, infinite);
   }
   const std::int64_t flow_value = flow.max_flow(source, sink);
   const std::vector<char> reached = flow.source_side(source);
 
-  // The cut: arcs from the source side to the rest. Their capacities must add up to the
-  // flow (max-flow = min-cut); a bond cut in both directions is one item.
-  std::vector<char> node_cut(nodes, 0), bond_cut(net.bonds.size(), 0);
+  // The cut: item arcs from the source side to the rest. Their capacities must add up to
+  // the flow (max-flow = min-cut); a bond cut in both directions is one item.
+  FoundCut cut{std::vector<char>(net.nodes.size(), 0), std::vector<char>(net.bonds.size(), 0)};
   std::int64_t cut_value = 0;
-  for (const ItemArc& arc : item_arcs) {
+  for (const ItemArc& arc : g.arcs) {
     if (!reached[arc.from] || reached[arc.to]) continue;
     cut_value += arc.capacity;
     const auto item = static_cast<std::size_t>(arc.item);
-    if (item < nodes)
-      node_cut[item] = 1;
+    if (item < net.nodes.size())
+      cut.node_cut[item] = 1;
     else
-      bond_cut[item - nodes] = 1;
+      cut.bond_cut[item - net.nodes.size()] = 1;
   }
   if (cut_value != flow_value || reached[sink])
     throw Error(exit_internal, "min-cut: residual cut does not match the max flow (bug)");
-  check_separates(net, side_i, node_cut, bond_cut);
+  return cut;
+}
+
+}  // namespace
+
+MinCutBound min_cut_bound(const TensorNetwork& net, const Partition& partition) {
+  const std::vector<char> side_i = sides_of(net, partition);
+  const std::size_t smaller = std::min(partition.I.size(), partition.J.size());
+  const FoundCut found = find_min_cut(net, side_i, smaller);
+  check_separates(net, side_i, found.node_cut, found.bond_cut);
 
   MinCutBound result;
-  result.network_nodes = nodes;
+  result.network_nodes = net.nodes.size();
   result.network_bonds = net.bonds.size();
+  for (std::size_t n = 0; n < net.nodes.size(); ++n)
+    if (found.node_cut[n])
+      result.cut.push_back({CutItem::Kind::copy_tensor, net.nodes[n].dim,
+                            describe_node(net, static_cast<int>(n))});
+  for (std::size_t b = 0; b < net.bonds.size(); ++b)
+    if (found.bond_cut[b])
+      result.cut.push_back({CutItem::Kind::bond, net.bonds[b].dim,
+                            describe_bond(net, static_cast<int>(b))});
+
+  // Exact integers: the cut's product and the matricization's smaller side M^min(|I|,|J|).
   Fmpz product, matrix_size;
   fmpz_one(product.get());
   double log2_product = 0;
-  for (std::size_t n = 0; n < nodes; ++n) {
-    if (!node_cut[n]) continue;
-    result.cut.push_back({CutItem::Kind::copy_tensor, net.nodes[n].dim,
-                          describe_node(net, static_cast<int>(n))});
-  }
-  for (std::size_t b = 0; b < net.bonds.size(); ++b) {
-    if (!bond_cut[b]) continue;
-    result.cut.push_back({CutItem::Kind::bond, net.bonds[b].dim,
-                          describe_bond(net, static_cast<int>(b))});
-  }
   for (const CutItem& item : result.cut) {
     fmpz_mul_ui(product.get(), product.get(), static_cast<ulong>(item.dim));
     log2_product += std::log2(static_cast<double>(item.dim));
   }
   fmpz_set_ui(matrix_size.get(), static_cast<ulong>(net.templates));
   fmpz_pow_ui(matrix_size.get(), matrix_size.get(), static_cast<ulong>(smaller));
-  const double log2_matrix = static_cast<double>(smaller) * std::log2(static_cast<double>(net.templates));
+  const double log2_matrix =
+      static_cast<double>(smaller) * std::log2(static_cast<double>(net.templates));
 
   result.cut_product = product.decimal();
   result.matrix_size_limit = matrix_size.decimal();
   const int order = fmpz_cmp(product.get(), matrix_size.get());
-  result.limited_by = order < 0 ? BoundLimit::cut : order > 0 ? BoundLimit::matrix_size : BoundLimit::both;
+  result.limited_by = order < 0   ? BoundLimit::cut
+                      : order > 0 ? BoundLimit::matrix_size
+                                  : BoundLimit::both;
   const Fmpz& bound = order <= 0 ? product : matrix_size;
   result.bound = bound.decimal();
   result.log2_bound = order <= 0 ? log2_product : log2_matrix;

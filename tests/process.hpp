@@ -37,6 +37,6 @@ inline ProcessResult run(const std::string& command) {
   return result;
 }
 
-inline std::string seprank(const std::string& args) { return std::string(SEPRANK_BINARY) + " " + args; }
+inline std::string seprank_command(const std::string& args) { return std::string(SEPRANK_BINARY) + " " + args; }
 
 }  // namespace test_support

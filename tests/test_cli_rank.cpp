@@ -8,10 +8,10 @@
 #include "process.hpp"
 
 using test_support::run;
-using test_support::seprank;
+using test_support::seprank_command;
 
 TEST_CASE("rank --json prints exactly one JSON object with the contract's fields") {
-  const auto r = run(seprank("rank --input 8 --templates 2 --layers 3/1/2,6/1/1 --json"));
+  const auto r = run(seprank_command("rank --input 8 --templates 2 --layers 3/1/2,6/1/1 --json"));
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);  // throws (fails the test) on partial JSON
   CHECK(j["schema_version"] == 1);
@@ -30,25 +30,25 @@ TEST_CASE("rank --json prints exactly one JSON object with the contract's fields
 
 TEST_CASE("same seed gives byte-identical --json output, with 1 or 2 threads") {
   const std::string args = "rank --input 4x4 --layers 3/1/2,2/1/2 --partition odd-even --seed 9 --json";
-  const auto a = run(seprank(args + " --threads 1"));
-  const auto b = run(seprank(args + " --threads 2"));
-  const auto c = run(seprank(args + " --threads 2"));
+  const auto a = run(seprank_command(args + " --threads 1"));
+  const auto b = run(seprank_command(args + " --threads 2"));
+  const auto c = run(seprank_command(args + " --threads 2"));
   REQUIRE(a.exit_code == 0);
   CHECK(a.out == b.out);
   CHECK(b.out == c.out);
-  const auto other_seed = run(seprank("rank --input 4x4 --layers 3/1/2,2/1/2 --seed 10 --json --field Q"));
+  const auto other_seed = run(seprank_command("rank --input 4x4 --layers 3/1/2,2/1/2 --seed 10 --json --field Q"));
   CHECK(other_seed.exit_code == 0);
 }
 
 TEST_CASE("human output is a table with the rank") {
-  const auto r = run(seprank("rank --input 4x4 --layers 2/2/4,2/2/3"));
+  const auto r = run(seprank_command("rank --input 4x4 --layers 2/2/4,2/2/3"));
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("rank           3\n") != std::string::npos);
   CHECK(r.out.find("256 x 256") != std::string::npos);
 }
 
 TEST_CASE("Q field and identity F") {
-  const auto r = run(seprank("rank --input 6 --layers 6/1/5 --field Q --templates-matrix identity --json"));
+  const auto r = run(seprank_command("rank --input 6 --layers 6/1/5 --field Q --templates-matrix identity --json"));
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["rank"] == 5);
@@ -96,7 +96,7 @@ TEST_CASE("every bad input gets one error line and its exit code") {
   for (const Case& c : cases) {
     const std::string args = c.args;
     CAPTURE(args);
-    const auto r = run(seprank(args));
+    const auto r = run(seprank_command(args));
     CHECK(r.exit_code == c.code);
     CHECK(r.out.empty());  // no partial output on stdout
     CHECK(r.err.find(c.says) != std::string::npos);

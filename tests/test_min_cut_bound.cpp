@@ -256,7 +256,8 @@ TEST_CASE("pooled units share one copy tensor: a conv then global pool is a CP o
   // W bond (min(M, C')).
   CHECK(bound_of(net1d(4, 3, {pool(2, 2), gc(2, 2, 5)}), "left-right") == 3);
   CHECK(bound_of(net1d(4, 3, {pool(2, 2), gc(2, 2, 2)}), "left-right") == 2);
-  // odd-even there: each pool unit holds one position of each side; cut it (M) or the top.
+  // odd-even there: each pool unit holds one position of each side and needs its own cut
+  // (its copy tensor, an input or an F bond: M each), and cutting above does not help: M^2.
   CHECK(bound_of(net1d(4, 3, {pool(2, 2), gc(2, 2, 5)}), "odd-even") == 9);
 }
 

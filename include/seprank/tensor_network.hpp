@@ -65,8 +65,9 @@ struct TensorNetwork {
 };
 
 // The unrolled tree can grow exponentially with the depth of stride-1 stacks; beyond this
-// many nodes the build is refused (resource error) before the network is allocated.
-inline constexpr std::int64_t max_tensor_network_nodes = 2'000'000;
+// many nodes the build is refused (resource error) before the network is allocated. The
+// min-cut needs about 0.5 KB and a few microseconds per node (1M nodes: ~0.5 GB, 2-5 s).
+inline constexpr std::int64_t max_tensor_network_nodes = 1'000'000;
 
 // `geometry` must be resolve_geometry(arch).
 TensorNetwork build_tensor_network(const Architecture& arch,

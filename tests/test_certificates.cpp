@@ -1,0 +1,249 @@
+// Certificates end to end: seprank certify writes them, and both independent checkers
+// (tools/seprank_check.cpp and tools/check_certificate.py) must accept every true one and
+// reject every committed broken one and every mutant.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <functional>
+#include <fstream>
+#include <sstream>
+
+#include "process.hpp"
+#include "seprank/certificate.hpp"
+
+namespace fs = std::filesystem;
+using test_support::run;
+using test_support::seprank_command;
+
+namespace {
+
+const fs::path source_dir = SEPRANK_SOURCE_DIR;
+const fs::path certificates = source_dir / "proofs" / "certificates";
+
+struct Verdicts {
+  test_support::ProcessResult cxx, python;
+};
+
+Verdicts check_both(const fs::path& file) {
+  return {run(std::string(SEPRANK_CHECK_BINARY) + " '" + file.string() + "'"),
+          run("python3 '" + (source_dir / "tools" / "check_certificate.py").string() + "' '" + file.string() + "'")};
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+fs::path temp_dir() {
+  const fs::path d = fs::temp_directory_path() / ("seprank_cert_test_" + std::to_string(::getpid()));
+  fs::create_directories(d);
+  return d;
+}
+
+void require_verified(const fs::path& file, long long rank) {
+  const Verdicts v = check_both(file);
+  const std::string expected = "VERIFIED: rank >= " + std::to_string(rank) + " over GF(";
+  CHECK(v.cxx.exit_code == 0);
+  CHECK(v.python.exit_code == 0);
+  CHECK(v.cxx.out.rfind(expected, 0) == 0);
+  CHECK(v.python.out.rfind(expected, 0) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("every committed certificate is verified by both checkers") {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(certificates)) {
+    if (entry.path().extension() != ".json") continue;
+    CAPTURE(entry.path().string());
+    const auto doc = nlohmann::json::parse(read_file(entry.path()));
+    require_verified(entry.path(), doc["claim"]["rank_at_least"].get<long long>());
+    ++count;
+  }
+  CHECK(count >= 8);
+}
+
+TEST_CASE("committed certificates are reproduced byte for byte from MANIFEST") {
+  std::ifstream manifest(certificates / "MANIFEST");
+  const fs::path dir = temp_dir();
+  std::string line;
+  int count = 0;
+  while (std::getline(manifest, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const std::size_t bar = line.find('|');
+    std::string name = line.substr(0, bar);
+    name.erase(name.find_last_not_of(' ') + 1);
+    const std::string args = line.substr(bar + 1);
+    CAPTURE(name);
+    const fs::path out = dir / name;
+    fs::remove(out);
+    const auto r = run(seprank_command("certify " + args + " -o '" + out.string() + "' --threads 2"));
+    REQUIRE(r.exit_code == 0);
+    CHECK(read_file(out) == read_file(certificates / name));
+    ++count;
+  }
+  CHECK(count >= 8);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("committed broken certificates are rejected by both checkers with the right code") {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(certificates / "broken")) {
+    const std::string name = entry.path().filename().string();
+    CAPTURE(name);
+    const int expected = name.rfind("refuted-", 0) == 0 ? 1 : name.rfind("malformed-", 0) == 0 ? 2 : -1;
+    REQUIRE(expected > 0);
+    const Verdicts v = check_both(entry.path());
+    CHECK(v.cxx.exit_code == expected);
+    CHECK(v.python.exit_code == expected);
+    CHECK(v.cxx.out.rfind("NOT VERIFIED: ", 0) == 0);
+    CHECK(v.python.out.rfind("NOT VERIFIED: ", 0) == 0);
+    ++count;
+  }
+  CHECK(count >= 15);
+}
+
+TEST_CASE("a file that cannot be read is an I/O error for both checkers") {
+  const Verdicts v = check_both(source_dir / "proofs" / "no-such-certificate.json");
+  CHECK(v.cxx.exit_code == 3);
+  CHECK(v.python.exit_code == 3);
+}
+
+TEST_CASE("round trip: certify, then both checkers verify the rank that seprank rank reports") {
+  const char* const networks[] = {
+      "--input 8 --layers 3/1/2,6/1/1",
+      "--input 8 --layers 3/1/2,6/1/1 --sharing local --partition odd-even",
+      "--input 8 --layers 2/2/2,2/2/2,2/2/1 --sharing 1x1 --partition odd-even",
+      "--input 4x4 --layers 3/1/2,2/2/2,pool1/1",
+      "--input 4x4 --layers 2/2/3,2/2/2 --sharing local --partition odd-even",
+      "--input 4x4 --layers 1/1/2,pool2/2,2/2/3 --sharing 1x1 --partition top-bottom",
+      "--input 3x3 --layers 3/2/2,2/2/2 --padding same --templates 3 --partition mask:110011001",
+      "--input 6 --layers 6/1/3 --field Q --weight-bound 5",
+  };
+  const char* const primes[] = {"", "--prime 101", "--prime 65537", "--prime 9223372036854775783"};
+  const fs::path dir = temp_dir();
+  int count = 0;
+  for (const char* net : networks)
+    for (const char* prime : primes) {
+      const std::string args = std::string(net) + " " + prime;
+      if (args.find("--field Q") != std::string::npos && prime[0]) continue;
+      CAPTURE(args);
+      const auto ranked = run(seprank_command("rank " + args + " --json"));
+      REQUIRE(ranked.exit_code == 0);
+      long long rank = nlohmann::json::parse(ranked.out)["rank"].get<long long>();
+      const fs::path out = dir / ("round-trip-" + std::to_string(count++) + ".json");
+      const auto certified = run(seprank_command("certify " + args + " -o '" + out.string() + "'"));
+      REQUIRE(certified.exit_code == 0);
+      // Over Q the certificate is for the weights reduced mod p: at most the rank over Q.
+      if (args.find("--field Q") != std::string::npos) {
+        const auto doc = nlohmann::json::parse(read_file(out));
+        CHECK(doc["claim"]["rank_at_least"].get<long long>() <= rank);
+        rank = doc["claim"]["rank_at_least"].get<long long>();
+      }
+      require_verified(out, rank);
+    }
+  CHECK(count >= 25);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("certify refuses a matrix that is zero mod p: there is nothing to certify") {
+  // With p = 7 and seed 1 this network's readout vanishes mod 7 (seprank rank reports rank 0).
+  const auto ranked = run(seprank_command("rank --input 8 --layers 3/1/2,6/1/1 --prime 7 --json"));
+  REQUIRE(ranked.exit_code == 0);
+  REQUIRE(nlohmann::json::parse(ranked.out)["rank"] == 0);
+  const auto r = run(seprank_command("certify --input 8 --layers 3/1/2,6/1/1 --prime 7 -o /dev/null/x.json"));
+  CHECK(r.exit_code == 65);
+  CHECK(r.err.find("zero mod p") != std::string::npos);
+}
+
+TEST_CASE("certify refuses to overwrite an existing file without --force") {
+  const fs::path dir = temp_dir();
+  const fs::path out = dir / "mine.json";
+  { std::ofstream(out) << "my notes\n"; }
+  const std::string args = "certify --input 6 --layers 6/1/2 -o '" + out.string() + "'";
+  const auto refused = run(seprank_command(args));
+  CHECK(refused.exit_code == 73);
+  CHECK(refused.err.find("--force") != std::string::npos);
+  CHECK(read_file(out) == "my notes\n");
+  const auto forced = run(seprank_command(args + " --force"));
+  CHECK(forced.exit_code == 0);
+  require_verified(out, 2);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("mutation: every change to a committed certificate's fields is rejected by both checkers") {
+  const fs::path original = certificates / "c4-2d-4x4-overlap.json";
+  const nlohmann::ordered_json valid = nlohmann::ordered_json::parse(read_file(original));
+  const std::uint64_t p = valid["claim"]["prime"].get<std::uint64_t>();
+  const auto bump = [p](nlohmann::ordered_json& v) { v = (v.get<std::uint64_t>() + 1) % p; };
+  struct Mutant {
+    std::string what;
+    std::function<void(nlohmann::ordered_json&)> change;
+  };
+  std::vector<Mutant> mutants;
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 2; ++j)
+      mutants.push_back({"layer 1 weight [" + std::to_string(i) + "][0][" + std::to_string(j) + "]",
+                         [=](auto& d) { bump(d["network"]["layers"][0]["weights"][i][0][j]); }});
+  mutants.push_back({"layer 2 weight", [=](auto& d) { bump(d["network"]["layers"][1]["weights"][3][1][1]); }});
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 2; ++j)
+      mutants.push_back({"F entry", [=](auto& d) { bump(d["network"]["representation"][i][j]); }});
+  mutants.push_back({"readout", [=](auto& d) { bump(d["network"]["readout"][1]); }});
+  mutants.push_back({"p: another prime", [](auto& d) { d["claim"]["prime"] = 9223372036854775783ULL; }});
+  mutants.push_back({"p: composite", [](auto& d) { d["claim"]["prime"] = 4611686018427387849ULL; }});
+  mutants.push_back({"p: 2^61 - 1", [](auto& d) { d["claim"]["prime"] = 2305843009213693951ULL; }});
+  mutants.push_back({"r + 1", [](auto& d) { d["claim"]["rank_at_least"] = d["claim"]["rank_at_least"].template get<int>() + 1; }});
+  mutants.push_back({"r - 1", [](auto& d) { d["claim"]["rank_at_least"] = d["claim"]["rank_at_least"].template get<int>() - 1; }});
+  mutants.push_back({"r = 0", [](auto& d) { d["claim"]["rank_at_least"] = 0; }});
+  for (int row : {0, 7, 15})
+    for (int t : {0, 7}) {
+      mutants.push_back({"row assignment", [=](auto& d) {
+                           auto& v = d["evidence"]["rows"][row][t];
+                           v = 1 - v.template get<int>();
+                         }});
+      mutants.push_back({"column assignment", [=](auto& d) {
+                           auto& v = d["evidence"]["cols"][row][t];
+                           v = 1 - v.template get<int>();
+                         }});
+    }
+  mutants.push_back({"partition: swap one index", [](auto& d) { d["partition"]["I"][7] = 14; }});
+  // (Exchanging I and J is no mutant here: its rows and columns select the same 16 assignments,
+  // so the new minor is the transpose of the old one and the claim stays true.)
+  mutants.push_back({"partition: middle columns", [](auto& d) {
+                       d["partition"]["I"] = nlohmann::ordered_json::array({1, 2, 5, 6, 9, 10, 13, 14});
+                     }});
+  mutants.push_back({"partition: one index fewer", [](auto& d) { d["partition"]["I"].erase(7); }});
+  mutants.push_back({"version 2", [](auto& d) { d["format_version"] = 2; }});
+  mutants.push_back({"version 0", [](auto& d) { d["format_version"] = 0; }});
+  mutants.push_back({"version as string", [](auto& d) { d["format_version"] = "1"; }});
+  mutants.push_back({"index order F", [](auto& d) { d["index_order"] = "F"; }});
+  mutants.push_back({"determinant", [=](auto& d) { bump(d["evidence"]["determinant"]); }});
+
+  const fs::path dir = temp_dir();
+  int tried = 0, rejected_cxx = 0, rejected_python = 0;
+  for (const Mutant& m : mutants)
+    for (bool rehash : {false, true}) {
+      nlohmann::ordered_json doc = valid;
+      m.change(doc);
+      // Rehashed mutants pass the hash check, so the checker's other checks must catch them.
+      if (rehash) doc["network_sha256"] = seprank::canonical_sha256(nlohmann::json(doc["network"]));
+      if (doc == valid) continue;
+      const fs::path file = dir / ("mutant-" + std::to_string(tried++) + ".json");
+      std::ofstream(file) << doc.dump();
+      const Verdicts v = check_both(file);
+      CAPTURE(m.what);
+      CAPTURE(rehash);
+      CHECK(v.cxx.exit_code != 0);
+      CHECK(v.python.exit_code != 0);
+      CHECK(v.cxx.exit_code == v.python.exit_code);  // same kind of verdict
+      rejected_cxx += v.cxx.exit_code != 0;
+      rejected_python += v.python.exit_code != 0;
+    }
+  MESSAGE("mutants tried: " << tried << ", rejected by seprank-check: " << rejected_cxx
+                            << ", by check_certificate.py: " << rejected_python);
+  CHECK(tried >= 60);
+  fs::remove_all(dir);
+}
