@@ -10,8 +10,8 @@
 namespace seprank {
 
 NmodMatrix assemble_mod_p(const PreparedNetwork& net, std::uint64_t prime, int threads) {
-  const CompiledNetwork<NmodRing> compiled(NmodRing(prime), net.arch, net.geometry, net.weights);
   const AssemblyPlan plan(net.geometry, net.partition);
+  const CompiledNetwork<NmodRing> compiled(NmodRing(prime), net.arch, net.geometry, net.weights, &plan.input_reach());
   NmodMatrix matrix(static_cast<std::int64_t>(net.rows), static_cast<std::int64_t>(net.cols), prime);
   auto fill = [&](std::uint64_t begin, std::uint64_t end) {
     assemble_rows(compiled, plan, begin, end, net.partition.I.size(),
@@ -32,8 +32,8 @@ NmodMatrix assemble_mod_p(const PreparedNetwork& net, std::uint64_t prime, int t
 }
 
 FmpzMatrix assemble_integers(const PreparedNetwork& net) {
-  const CompiledNetwork<FmpzRing> compiled(FmpzRing{}, net.arch, net.geometry, net.weights);
   const AssemblyPlan plan(net.geometry, net.partition);
+  const CompiledNetwork<FmpzRing> compiled(FmpzRing{}, net.arch, net.geometry, net.weights, &plan.input_reach());
   FmpzMatrix matrix(static_cast<std::int64_t>(net.rows), static_cast<std::int64_t>(net.cols));
   // Single-threaded: fmpz may allocate through FLINT's memory pool.
   assemble_rows(compiled, plan, 0, net.rows, net.partition.I.size(),

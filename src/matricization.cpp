@@ -25,6 +25,7 @@ AssemblyPlan::AssemblyPlan(const std::vector<LayerGeometry>& geometry, const Par
   reach_by_layer.reserve(geometry.size());  // `below` points into it
   const std::vector<int>* below = &digit_of;
   for (const LayerGeometry& g : geometry) {
+    input_reach_.push_back(*below);
     std::vector<int> reach(static_cast<std::size_t>(g.units()), -1);
     for (int u = 0; u < g.units(); ++u)
       for (int k = 0; k < g.offsets(); ++k) {

@@ -10,10 +10,12 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "seprank/errors.hpp"
 #include "seprank/min_cut_bound.hpp"
+#include "seprank/partition.hpp"
 #include "seprank/tensor_network.hpp"
 
 namespace {
@@ -194,27 +196,30 @@ TEST_CASE("one global layer with Z channels: min(Z, M^min(|I|,|J|))") {
   // The network is a sum of Z products over positions (CP rank Z): cut the unit's copy
   // tensor (Z), or the smaller side's input copy tensors (M each), or its F·W bonds
   // (min(M, Z) each, never better than both others).
+  struct Case {
+    std::string partition;
+    u64 smaller;  // min(|I|, |J|)
+  };
+  const std::vector<Case> cases_1d = {{"left-right", 3}, {"odd-even", 3}, {"mask:100000", 1}, {"indices:0,5", 2}};
+  const std::vector<Case> cases_2d = {{"left-right", 3}, {"top-bottom", 3}, {"odd-even", 4}, {"mask:000010000", 1}};
   for (int m : {2, 3}) {
     for (int z : {1, 2, 3, 5, 8, 64}) {
+      CAPTURE(m);
+      CAPTURE(z);
+      const u64 zz = static_cast<u64>(z);
       const Architecture a1 = net1d(6, m, {gc(6, 1, z)});
-      for (const auto& [partition, smaller] : std::vector<std::pair<std::string, u64>>{
-               {"left-right", 3}, {"odd-even", 3}, {"mask:100000", 1}, {"indices:0,5", 2}}) {
-        CAPTURE(m);
-        CAPTURE(z);
-        CAPTURE(partition);
-        const u64 limit = power(static_cast<u64>(m), smaller);
-        const MinCutBound r = cut_of(a1, partition);
-        CHECK(r.bound == std::to_string(std::min<u64>(static_cast<u64>(z), limit)));
+      for (const Case& c : cases_1d) {
+        CAPTURE(c.partition);
+        const u64 limit = power(static_cast<u64>(m), c.smaller);
+        const MinCutBound r = cut_of(a1, c.partition);
+        CHECK(r.bound == std::to_string(std::min(zz, limit)));
         CHECK(r.matrix_size_limit == std::to_string(limit));
-        CHECK(r.limited_by == (static_cast<u64>(z) < limit ? BoundLimit::cut : BoundLimit::both));
+        CHECK(r.limited_by == (zz < limit ? BoundLimit::cut : BoundLimit::both));
       }
       const Architecture a2 = net2d(3, 3, m, {gc(3, 1, z)});
-      for (const auto& [partition, smaller] : std::vector<std::pair<std::string, u64>>{
-               {"left-right", 3}, {"top-bottom", 3}, {"odd-even", 4}, {"mask:000010000", 1}}) {
-        CAPTURE(m);
-        CAPTURE(z);
-        CAPTURE(partition);
-        CHECK(bound_of(a2, partition) == std::min<u64>(static_cast<u64>(z), power(static_cast<u64>(m), smaller)));
+      for (const Case& c : cases_2d) {
+        CAPTURE(c.partition);
+        CHECK(bound_of(a2, c.partition) == std::min(zz, power(static_cast<u64>(m), c.smaller)));
       }
     }
   }

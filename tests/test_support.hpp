@@ -3,7 +3,10 @@
 
 #include <string>
 
+#include <doctest/doctest.h>
+
 #include "seprank/layer_spec_parser.hpp"
+#include "seprank/min_cut_bound.hpp"
 #include "seprank/rank_computation.hpp"
 
 namespace test_support {
@@ -21,7 +24,16 @@ inline seprank::RankRequest request(const std::string& input, const std::string&
   return r;
 }
 
-inline std::int64_t rank_of(const seprank::RankRequest& r) { return seprank::compute_rank(r).rank; }
+// The rank at random weights, after checking it against the min-cut bound for all weights
+// (THEOREMS.md D1): a rank above the bound is a bug in seprank and fails the test loudly.
+inline std::int64_t rank_of(const seprank::RankRequest& r) {
+  const seprank::RankComputation c = seprank::compute_rank(r);
+  const seprank::MinCutBound bound = seprank::min_cut_bound(c.net.arch, c.net.partition);
+  REQUIRE_MESSAGE(bound.bound_u64.has_value(), "min-cut bound beyond 64 bits");
+  REQUIRE_MESSAGE(static_cast<std::uint64_t>(c.rank) <= *bound.bound_u64,
+                  "rank " << c.rank << " exceeds the min-cut bound " << bound.bound << ": a bug");
+  return c.rank;
+}
 
 inline std::int64_t ipow(std::int64_t b, std::int64_t e) {
   std::int64_t r = 1;

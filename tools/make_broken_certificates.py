@@ -70,6 +70,7 @@ def breakers(valid):
         "malformed-missing-evidence.json": edit(lambda d: d.pop("evidence")),
         "malformed-float-weight.json": edit(lambda d: d["network"]["readout"].__setitem__(0, 1.5)),
         "malformed-weight-shape.json": edit(lambda d: d["network"]["layers"][0]["weights"].pop()),
+        "malformed-unknown-network-key.json": edit(lambda d: d["network"]["input"].__setitem__("depth", 3)),
     }
 
 
@@ -81,6 +82,9 @@ def main():
         (outdir / name).write_text(json.dumps(doc) + "\n")
     (outdir / "malformed-truncated-json.json").write_text(source.read_text()[: len(source.read_text()) // 2])
     (outdir / "malformed-empty.json").write_text("")
+    # A key given twice: JSON libraries disagree on which wins, so the format forbids it.
+    text = json.dumps(valid)
+    (outdir / "malformed-duplicate-key.json").write_text(text.replace('"format_version": 1', '"format_version": 1, "format_version": 1', 1) + "\n")
 
 
 if __name__ == "__main__":

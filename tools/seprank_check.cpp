@@ -4,7 +4,8 @@
 // Exit codes: 0 verified; 1 refuted (determinant zero or different from the recorded one);
 //             2 malformed certificate (including invalid JSON); 3 file cannot be read (or usage).
 // Deliberately small and free of FLINT/Boost/OpenSSL: nlohmann-json parses, the arithmetic is
-// plain 64-bit modular arithmetic, SHA-256 is implemented below.
+// plain 64-bit modular arithmetic, SHA-256 is implemented below. Strict where the spec is: no
+// duplicate keys anywhere, no unknown keys inside `network` (they are ignored elsewhere).
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,7 +31,8 @@ using i128 = __int128;
 // Size limits of format version 1 (end of the spec).
 constexpr u64 kMaxRank = 4096, kMaxPositions = 64, kMaxTemplates = 64, kMaxChannels = 4096, kMaxLayers = 64,
               kMaxWeightEntries = 1000000;
-// nlohmann's dump() recurses; a valid network nests 5 deep, unknown extra keys may nest deeper.
+// nlohmann's dump() recurses; a valid network nests 5 deep and is dumped only once validated,
+// so this guard on `network` is a second line of defence.
 constexpr std::size_t kMaxNetworkDepth = 256;
 
 struct Verdict {
@@ -183,6 +186,63 @@ void read_vector(const json& v, u64 length, u64 bound, const std::string& bound_
   }
 }
 
+// The spec lists every key an object inside `network` may have; what = " in a pool layer" etc.
+void only_keys(const json& obj, const std::string& path, std::initializer_list<std::string_view> allowed,
+               const std::string& what = "") {
+  for (const auto& item : obj.items())
+    if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end())
+      malformed(path + ": unexpected key " + json(item.key()).dump() + what);
+}
+
+// nlohmann keeps the last of duplicate keys, so a SAX pass over the (valid) text rejects them,
+// naming the object's path. (Not a parse callback: nlohmann's callback parser is quadratic in
+// the length of a list of objects.)
+struct DuplicateKeys final : json::json_sax_t {
+  struct Open {  // an enclosing object or array
+    bool object = false;
+    u64 elements = 0;  // begun so far (arrays)
+    std::string key;   // the current one (objects)
+    std::set<std::string> keys;
+  };
+  std::vector<Open> open;  // outermost first
+
+  bool element() {
+    if (!open.empty()) ++open.back().elements;
+    return true;
+  }
+  bool start(bool object) {
+    element();
+    open.emplace_back().object = object;
+    return true;
+  }
+  bool end() {
+    open.pop_back();
+    return true;
+  }
+  bool null() override { return element(); }
+  bool boolean(bool) override { return element(); }
+  bool number_integer(json::number_integer_t) override { return element(); }
+  bool number_unsigned(json::number_unsigned_t) override { return element(); }
+  bool number_float(json::number_float_t, const std::string&) override { return element(); }
+  bool string(std::string&) override { return element(); }
+  bool binary(json::binary_t&) override { return element(); }
+  bool start_object(std::size_t) override { return start(true); }
+  bool start_array(std::size_t) override { return start(false); }
+  bool end_object() override { return end(); }
+  bool end_array() override { return end(); }
+  bool parse_error(std::size_t, const std::string&, const json::exception&) override { return false; }
+  bool key(std::string& key) override {
+    if (!open.back().keys.insert(key).second) {
+      std::string path;
+      for (std::size_t i = 0; i + 1 < open.size(); ++i)
+        path = open[i].object ? join(path, open[i].key.c_str()) : path + idx(open[i].elements - 1);
+      malformed((path.empty() ? "" : path + ": ") + "duplicate key " + json(key).dump());
+    }
+    open.back().key = key;
+    return true;
+  }
+};
+
 bool nested_deeper_than(const json& root, std::size_t limit) {  // iterative: no recursion on hostile input
   std::vector<std::pair<const json*, std::size_t>> stack{{&root, 1}};
   while (!stack.empty()) {
@@ -248,8 +308,10 @@ void read_network(const json& net, Certificate& cert) {
   as_object(net, path);
   if (nested_deeper_than(net, kMaxNetworkDepth))
     malformed(path + ": nested deeper than " + std::to_string(kMaxNetworkDepth) + " levels");
+  only_keys(net, path, {"input", "templates", "padding", "sharing", "representation", "layers", "readout"});
   const std::string ip = "network.input";
   const json& input = as_object(field(net, path, "input"), ip);
+  only_keys(input, ip, {"dims", "height", "width"});
   const u64 dims = uint_field(input, ip, "dims", 1, 2, "{1, 2}");
   const u64 height = dims == 1 ? uint_field(input, ip, "height", 1, 1, "{1} (1D input)")
                                : uint_field(input, ip, "height", 1, kMaxPositions, "[1, 64]");
@@ -276,6 +338,10 @@ void read_network(const json& net, Certificate& cert) {
     const json& spec = as_object(layers[l], lp);
     Layer layer;
     layer.pool = string_field(spec, lp, "kind", {"gc", "pool"}) == "pool";
+    if (layer.pool)
+      only_keys(spec, lp, {"kind", "window", "stride"}, " in a pool layer");
+    else
+      only_keys(spec, lp, {"kind", "window", "stride", "channels", "weights"}, " in a gc layer");
     const u64 window = uint_field(spec, lp, "window", 1, ~u64(0), "[1, 2^64)");
     const u64 stride = uint_field(spec, lp, "stride", 1, ~u64(0), "[1, 2^64)");
     layer.channels_in = channels;
@@ -460,6 +526,8 @@ Verdict check(const char* file_name) {
   } catch (const json::parse_error& e) {
     malformed(std::string("invalid JSON: ") + e.what());
   }
+  DuplicateKeys duplicate_keys;
+  json::sax_parse(text, &duplicate_keys);
   const Certificate cert = read_certificate(doc);
 
   const u64 r = cert.r, p = cert.p;

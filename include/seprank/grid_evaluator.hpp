@@ -1,8 +1,10 @@
 // Forward evaluation of a ConvAC on template assignments, over a ring (rings.hpp).
 // CompiledNetwork holds read-only tables shared by threads; GridEvaluator holds one thread's
-// activations and can re-evaluate only the units whose inputs changed.
+// activations and can re-evaluate only what changed: each unit keeps the running products of
+// its window's factors, with the inputs ordered so that those that change together come last.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -20,19 +22,29 @@ class CompiledNetwork {
   struct UnitInput {
     int position;        // input position of the layer (a unit of the layer below)
     std::int64_t matrix; // which weight matrix (weight_index); 0 for pool layers
+    int reach;           // the ordering key (see the constructor); 0 when none is given
   };
 
+  // `input_reach`, when given, holds per layer a key for each input position of that layer:
+  // each unit's inputs are sorted by it (stably), so that an update that changes exactly the
+  // inputs with key >= k recomputes a suffix of each window (GridEvaluator::evaluate_units).
   CompiledNetwork(Ring ring, const Architecture& arch, std::vector<LayerGeometry> geometry,
-                  const NetworkWeights& weights)
+                  const NetworkWeights& weights, const std::vector<std::vector<int>>* input_reach = nullptr)
       : ring_(std::move(ring)), templates_(arch.templates), geometry_(std::move(geometry)) {
-    for (const LayerGeometry& g : geometry_) {
+    for (std::size_t l = 0; l < geometry_.size(); ++l) {
+      const LayerGeometry& g = geometry_[l];
       std::vector<std::size_t> begin{0};
       std::vector<UnitInput> inputs;
       for (int u = 0; u < g.units(); ++u) {
+        const std::size_t first = inputs.size();
         for (int k = 0; k < g.offsets(); ++k) {
           const int pos = g.input_of(u, k);
-          if (pos >= 0) inputs.push_back({pos, g.pooling ? 0 : g.weight_index(arch.sharing, u, k)});
+          if (pos < 0) continue;
+          const int key = input_reach ? (*input_reach)[l][static_cast<std::size_t>(pos)] : 0;
+          inputs.push_back({pos, g.pooling ? 0 : g.weight_index(arch.sharing, u, k), key});
         }
+        std::stable_sort(inputs.begin() + static_cast<std::ptrdiff_t>(first), inputs.end(),
+                         [](const UnitInput& a, const UnitInput& b) { return a.reach < b.reach; });
         begin.push_back(inputs.size());
       }
       input_begin_.push_back(std::move(begin));
@@ -115,54 +127,79 @@ class GridEvaluator {
   using Buffer = typename Ring::Buffer;
 
   explicit GridEvaluator(const CompiledNetwork<Ring>& net) : net_(net), scratch_(2) {
-    for (const LayerGeometry& g : net.geometry())
-      activations_.emplace_back(static_cast<std::size_t>(g.units()) * static_cast<std::size_t>(g.out_channels));
+    for (std::size_t l = 0; l < net.geometry().size(); ++l) {
+      const LayerGeometry& g = net.geometry()[l];
+      const auto channels = static_cast<std::size_t>(g.out_channels);
+      activations_.emplace_back(static_cast<std::size_t>(g.units()) * channels);
+      const auto inputs = static_cast<std::size_t>(net.inputs_end(l, g.units() - 1) - net.inputs_begin(l, 0));
+      running_.emplace_back(inputs * channels);
+      factor_.emplace_back(channels);
+    }
   }
 
   // Evaluates every unit for the assignment (templates by linear position).
   void evaluate_all(const int* assignment) {
     for (std::size_t l = 0; l < activations_.size(); ++l)
-      for (int u = 0; u < net_.geometry()[l].units(); ++u) compute_unit(l, u, assignment);
+      for (int u = 0; u < net_.geometry()[l].units(); ++u) compute_unit(l, u, assignment, 0);
     compute_output();
   }
 
-  // Re-evaluates the listed units (per layer, in layer order), then the output.
+  // Re-evaluates after exactly the inputs with reach >= k changed: the listed units (per layer,
+  // in layer order), and in each only the suffix of its window from the first changed input.
   void evaluate_units(const std::vector<std::vector<int>>& units, const std::vector<std::size_t>& counts,
-                      const int* assignment) {
+                      const int* assignment, int k) {
     for (std::size_t l = 0; l < activations_.size(); ++l)
-      for (std::size_t i = 0; i < counts[l]; ++i) compute_unit(l, units[l][i], assignment);
+      for (std::size_t i = 0; i < counts[l]; ++i) compute_unit(l, units[l][i], assignment, k);
     compute_output();
   }
 
   const Elem& value() const { return scratch_[0]; }
 
  private:
-  void compute_unit(std::size_t l, int u, const int* assignment) {
+  // running_[l] holds, for input j of a unit (in sorted order), the product of the factors of
+  // its inputs up to and including j; inputs before the first with reach >= k are unchanged.
+  void compute_unit(std::size_t l, int u, const int* assignment, int k) {
     const Ring& ring = net_.ring();
     const LayerGeometry& g = net_.geometry()[l];
     const auto channels = static_cast<std::size_t>(g.out_channels);
+    const auto in_channels = static_cast<std::size_t>(g.in_channels);
+    const auto* base = net_.inputs_begin(l, 0);
+    const auto* begin = net_.inputs_begin(l, u);
+    const auto* end = net_.inputs_end(l, u);
     Elem* out = &activations_[l][static_cast<std::size_t>(u) * channels];
-    for (std::size_t c = 0; c < channels; ++c) ring.one(out[c]);
-    for (auto in = net_.inputs_begin(l, u); in != net_.inputs_end(l, u); ++in) {
-      if (l == 0) {
-        const Elem* factor = net_.first_layer_factor(in->matrix, assignment[in->position]);
-        for (std::size_t c = 0; c < channels; ++c) ring.mul(out[c], out[c], factor[c]);
-        continue;
-      }
-      const auto in_channels = static_cast<std::size_t>(g.in_channels);
-      const Elem* x = &activations_[l - 1][static_cast<std::size_t>(in->position) * in_channels];
-      if (g.pooling) {
-        for (std::size_t c = 0; c < channels; ++c) ring.mul(out[c], out[c], x[c]);
-        continue;
-      }
-      const Elem* w = net_.layer_matrix(l, in->matrix);
-      Elem& t = scratch_[1];
-      for (std::size_t c = 0; c < channels; ++c) {
-        ring.zero(t);
-        for (std::size_t k = 0; k < in_channels; ++k) ring.addmul(t, w[c * in_channels + k], x[k]);
-        ring.mul(out[c], out[c], t);
-      }
+    if (begin == end) {  // an empty window ("same" padding): the empty product
+      for (std::size_t c = 0; c < channels; ++c) ring.one(out[c]);
+      return;
     }
+    const auto* in = end;
+    while (in != begin && (in - 1)->reach >= k) --in;
+    Buffer& f = factor_[l];
+    for (; in != end; ++in) {
+      const Elem* factor = nullptr;
+      if (l == 0) {
+        factor = net_.first_layer_factor(in->matrix, assignment[in->position]);
+      } else {
+        const Elem* x = &activations_[l - 1][static_cast<std::size_t>(in->position) * in_channels];
+        if (g.pooling) {
+          factor = x;
+        } else {
+          const Elem* w = net_.layer_matrix(l, in->matrix);
+          for (std::size_t c = 0; c < channels; ++c) {
+            ring.zero(f[c]);
+            for (std::size_t i = 0; i < in_channels; ++i) ring.addmul(f[c], w[c * in_channels + i], x[i]);
+          }
+          factor = &f[0];
+        }
+      }
+      const auto j = static_cast<std::size_t>(in - base);
+      Elem* run = &running_[l][j * channels];
+      if (in == begin)
+        for (std::size_t c = 0; c < channels; ++c) ring.set(run[c], factor[c]);
+      else
+        for (std::size_t c = 0; c < channels; ++c) ring.mul(run[c], run[c - channels], factor[c]);
+    }
+    const Elem* product = &running_[l][static_cast<std::size_t>(end - 1 - base) * channels];
+    for (std::size_t c = 0; c < channels; ++c) ring.set(out[c], product[c]);
   }
 
   void compute_output() {
@@ -175,7 +212,9 @@ class GridEvaluator {
 
   const CompiledNetwork<Ring>& net_;
   std::vector<Buffer> activations_;
-  Buffer scratch_;  // [0] the output h, [1] a temporary
+  std::vector<Buffer> running_;  // per layer: running products, one row per unit input
+  std::vector<Buffer> factor_;   // per layer: one factor W·x being formed
+  Buffer scratch_;               // [0] the output h
 };
 
 }  // namespace seprank

@@ -27,9 +27,13 @@ class AssemblyPlan {
   const std::vector<std::vector<int>>& units_by_reach() const { return units_by_reach_; }
   // Prefix lengths, per layer, for a change starting at digit k.
   const std::vector<std::size_t>& counts(std::size_t k) const { return counts_[k]; }
+  // Per layer, for each of its input positions, the largest digit index it depends on
+  // (layer 0: the position's own digit); the key CompiledNetwork orders windows by.
+  const std::vector<std::vector<int>>& input_reach() const { return input_reach_; }
 
  private:
   std::vector<int> digit_positions_;
+  std::vector<std::vector<int>> input_reach_;
   std::vector<std::vector<int>> units_by_reach_;
   std::vector<std::vector<std::size_t>> counts_;
 };
@@ -73,7 +77,7 @@ void assemble_rows(const CompiledNetwork<Ring>& net, const AssemblyPlan& plan, s
       digits[k] = 0;  // cannot run past digit 0: the row bound returned first
       assignment[pos] = 0;
     }
-    eval.evaluate_units(plan.units_by_reach(), plan.counts(k), assignment.data());
+    eval.evaluate_units(plan.units_by_reach(), plan.counts(k), assignment.data(), static_cast<int>(k));
   }
 }
 

@@ -6,5 +6,6 @@ namespace seprank::cli {
 int rank_command(int argc, const char* const* argv);
 int demo_command(int argc, const char* const* argv);
 int certify_command(int argc, const char* const* argv);
+int bound_command(int argc, const char* const* argv);
 
 }  // namespace seprank::cli

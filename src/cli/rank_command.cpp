@@ -3,7 +3,11 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include <optional>
+
 #include "cli/network_options.hpp"
+#include "cli/upper_bound_json.hpp"
+#include "seprank/errors.hpp"
 #include "seprank/rank_computation.hpp"
 
 namespace seprank::cli {
@@ -26,7 +30,33 @@ std::string format_probability(double p) {
   return buf;
 }
 
-nlohmann::json rank_json(const RankRequest& request, const RankComputation& c, bool timings) {
+// The min-cut bound, or why there is none (an unrolled tensor network beyond the limit).
+struct UpperBound {
+  std::optional<MinCutBound> bound;
+  std::string unavailable;
+};
+
+UpperBound upper_bound_for(const RankComputation& c) {
+  UpperBound u;
+  try {
+    u.bound = min_cut_bound(c.net.arch, c.net.partition);
+  } catch (const Error& e) {
+    if (e.code() != exit_resource) throw;
+    u.unavailable = e.what();
+    return u;
+  }
+  // rank at any weights <= min-cut for all weights: a violation is a bug, never a result.
+  if (u.bound->bound_u64 && static_cast<std::uint64_t>(c.rank) > *u.bound->bound_u64)
+    throw Error(exit_internal, "rank " + std::to_string(c.rank) + " exceeds the min-cut upper bound " +
+                                   u.bound->bound + ": this is a bug in seprank, please report it");
+  return u;
+}
+
+bool settled(const RankComputation& c, const UpperBound& u) {
+  return u.bound && u.bound->bound_u64 && *u.bound->bound_u64 == static_cast<std::uint64_t>(c.rank);
+}
+
+nlohmann::json rank_json(const RankRequest& request, const RankComputation& c, const UpperBound& u, bool timings) {
   nlohmann::json j;
   j["schema_version"] = 1;
   j["command"] = "rank";
@@ -45,11 +75,19 @@ nlohmann::json rank_json(const RankRequest& request, const RankComputation& c, b
   j["index_order"] = "C";
   j["entry_degree"] = c.entry_degree;
   j["generic_rank_miss_probability_bound"] = c.miss_probability;
+  if (u.bound) {
+    j["upper_bound"] = bound_value(*u.bound);
+    j["upper_bound_limited_by"] = to_string(u.bound->limited_by);
+  } else {
+    j["upper_bound"] = nullptr;
+    j["upper_bound_unavailable"] = u.unavailable;
+  }
+  j["settled"] = settled(c, u);
   if (timings) j["timings"] = {{"assembly_seconds", c.assembly_seconds}, {"rank_seconds", c.rank_seconds}};
   return j;
 }
 
-void print_table(const RankRequest& request, const RankComputation& c) {
+void print_table(const RankRequest& request, const RankComputation& c, const UpperBound& u) {
   std::ostream& o = std::cout;
   o << "architecture   " << describe(request.arch) << ", F "
     << (request.representation == Representation::random ? "random" : "identity") << "\n"
@@ -59,6 +97,8 @@ void print_table(const RankRequest& request, const RankComputation& c) {
   if (request.field == Field::rationals) o << "  (integer weights in [-" << request.weight_bound << ", " << request.weight_bound << "])";
   o << "\nseed           " << request.seed << "\n"
     << "rank           " << c.rank << "\n"
+    << "upper bound    " << (u.bound ? u.bound->bound + " (min-cut, all weights)" : "unavailable: " + u.unavailable)
+    << (settled(c, u) ? "  -> generic rank settled exactly" : "") << "\n"
     << "P(miss)        <= " << format_probability(c.miss_probability)
     << "  (chance the generic rank is higher, Schwartz-Zippel)\n";
   char times[96];
@@ -78,10 +118,11 @@ int rank_command(int argc, const char* const* argv) {
   }
   const RankRequest request = rank_request_from(vm);
   const RankComputation c = compute_rank(request);
+  const UpperBound u = upper_bound_for(c);
   if (vm.count("json"))
-    std::cout << rank_json(request, c, vm.count("timings") > 0).dump(2) << "\n";
+    std::cout << rank_json(request, c, u, vm.count("timings") > 0).dump(2) << "\n";
   else
-    print_table(request, c);
+    print_table(request, c, u);
   return 0;
 }
 

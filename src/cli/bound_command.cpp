@@ -1,0 +1,58 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/network_options.hpp"
+#include "cli/upper_bound_json.hpp"
+#include "seprank/layer_spec_parser.hpp"
+
+namespace po = boost::program_options;
+
+namespace seprank::cli {
+
+int bound_command(int argc, const char* const* argv) {
+  auto options = network_options();
+  options.add_options()("help", "show this help");
+  const auto vm = parse_command_line(argc, argv, options);
+  if (vm.count("help")) {
+    std::cout << "usage: seprank bound <rank options>\n"
+                 "Upper bound on the rank for every weight setting: a minimum cut of the grid tensor's\n"
+                 "tensor network (docs/min-cut.md). Weights, field and seed play no part.\n"
+              << options;
+    return 0;
+  }
+  const RankRequest request = rank_request_from(vm);
+  resolve_geometry(request.arch);  // the same validation as `rank`
+  const Partition partition = make_partition(request.partition, request.arch);
+  const MinCutBound b = min_cut_bound(request.arch, partition);
+  if (vm.count("json")) {
+    nlohmann::json cut = nlohmann::json::array();
+    for (const CutItem& item : b.cut)
+      cut.push_back({{"kind", item.kind == CutItem::Kind::bond ? "bond" : "copy_tensor"},
+                     {"dim", item.dim},
+                     {"description", item.description}});
+    std::cout << nlohmann::json{{"schema_version", 1},
+                                {"command", "bound"},
+                                {"upper_bound", bound_value(b)},
+                                {"cut_product", b.cut_product},
+                                {"matrix_size_limit", b.matrix_size_limit},
+                                {"limited_by", to_string(b.limited_by)},
+                                {"cut", cut},
+                                {"architecture", architecture_json(request.arch, request.representation)},
+                                {"partition", partition.I},
+                                {"partition_spec", partition.spec},
+                                {"tensor_network", {{"nodes", b.network_nodes}, {"bonds", b.network_bonds}}}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  std::cout << "architecture   " << describe(request.arch) << "\n"
+            << "partition      " << partition.spec << "\n"
+            << "upper bound    " << b.bound << "  (for all weights; limited by " << to_string(b.limited_by) << ")\n"
+            << "cut product    " << b.cut_product << "  M^min(|I|,|J|) = " << b.matrix_size_limit << "\n"
+            << "tensor network " << b.network_nodes << " nodes, " << b.network_bonds << " bonds\n"
+            << "cut (" << b.cut.size() << " items):\n";
+  for (const CutItem& item : b.cut) std::cout << "  " << item.description << "\n";
+  return 0;
+}
+
+}  // namespace seprank::cli
