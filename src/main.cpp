@@ -10,9 +10,11 @@ namespace {
 const char* const usage =
     "usage: seprank <command> [options]\n"
     "commands:\n"
+    "  verify   check every theorem file (proofs/*.toml) on its instances\n"
     "  rank     exact rank of a network's grid-tensor matricization\n"
     "  certify  write a certificate that the rank is at least r (checked by seprank-check)\n"
     "  bound    upper bound on the rank for all weights (tensor-network min-cut)\n"
+    "  compare  floating-point (numpy) rank against the exact rank of the same weights\n"
     "  demo     overlapping vs non-overlapping 2D networks, side by side\n"
     "run 'seprank <command> --help' for the options of a command\n";
 
@@ -35,9 +37,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     // Subcommands see their own name as argv[0].
+    if (command == "verify") return seprank::cli::verify_command(argc - 1, argv + 1);
     if (command == "rank") return seprank::cli::rank_command(argc - 1, argv + 1);
     if (command == "certify") return seprank::cli::certify_command(argc - 1, argv + 1);
     if (command == "bound") return seprank::cli::bound_command(argc - 1, argv + 1);
+    if (command == "compare") return seprank::cli::compare_command(argc - 1, argv + 1);
     if (command == "demo") return seprank::cli::demo_command(argc - 1, argv + 1);
     throw seprank::usage_error("unknown command '" + command + "' (try 'seprank --help')");
   } catch (const Error& e) {

@@ -451,12 +451,10 @@ TEST_CASE("errors: mismatched partition, oversized unrolled network") {
   }
 }
 
-TEST_CASE("an 8x8 input with a few overlapping layers takes milliseconds") {
+TEST_CASE("an 8x8 input with a few overlapping layers: the cut separates the sides") {
+  // Speed is measured by benchmarks, not asserted here; this records the size of the network.
   const Architecture a = net2d(8, 8, 2, {gc(3, 1, 4), gc(3, 1, 4), gc(2, 2, 4), gc(2, 2, 4)});
-  const auto start = std::chrono::steady_clock::now();
   const MinCutBound r = cut_of(a, "left-right");
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  MESSAGE("8x8 3/1/4,3/1/4,2/2/4,2/2/4 left-right: bound " << r.bound << ", "
-          << r.network_nodes << " nodes, " << ms << " ms");
-  CHECK(ms < 500);  // generous for slow CI machines; it is a few ms
+  MESSAGE("8x8 3/1/4,3/1/4,2/2/4,2/2/4 left-right: bound " << r.bound << ", " << r.network_nodes << " nodes");
+  CHECK(!r.cut.empty());
 }

@@ -7,5 +7,6 @@ apt-get install -y -qq --no-install-recommends \
   g++ cmake make python3 \
   libflint-dev libgmp-dev \
   libboost-program-options-dev libboost-graph-dev \
-  doctest-dev nlohmann-json3-dev libssl-dev \
-  liblapack-dev libblas-dev >/dev/null
+  doctest-dev nlohmann-json3-dev libssl-dev libtomlplusplus-dev \
+  liblapack-dev libblas-dev \
+  fflas-ffpack libgivaro-dev libopenblas-dev >/dev/null

@@ -1,4 +1,6 @@
-// Exact ranks with FLINT: over GF(p) (nmod_mat) and over Q (fmpz_mat, fraction-free).
+// Exact ranks: over GF(p), by FFLAS-FFPACK (BLAS speed) for the word-size primes where it is
+// the fastest measured and by FLINT (nmod_mat) otherwise; over Q by FLINT (fmpz_mat,
+// fraction-free; the multi-modular rank over Q is in multimodular_rank.hpp).
 #pragma once
 
 #include <cstdint>
@@ -8,12 +10,24 @@
 
 namespace seprank {
 
-std::int64_t rank_mod_p(const NmodMatrix& matrix);
+// Which library computes a rank mod p (bench/bench_rank.cpp measures them side by side).
+enum class RankBackend { flint, fflas_balanced_float, fflas_modular_double, fflas_balanced_double };
+const char* to_string(RankBackend backend);
+RankBackend rank_backend_for(std::uint64_t prime);
+
+// The rank mod the matrix's prime, by rank_backend_for(prime), with `threads` threads (BLAS
+// threads for FFLAS-FFPACK, FLINT's thread pool for FLINT).
+std::int64_t rank_mod_p(const NmodMatrix& matrix, int threads = 1);
+// The same rank by FLINT's nmod_mat_rank whatever the prime (the independent cross-check).
+std::int64_t rank_mod_p_flint(const NmodMatrix& matrix, int threads = 1);
+// Working memory of rank_mod_p beyond the matrix itself, in bytes per entry.
+double rank_mod_p_bytes_per_entry(std::uint64_t prime);
+
 std::int64_t rank_over_q(const FmpzMatrix& matrix);
 
 // A maximal nonsingular submatrix: `rows` and `cols` (increasing) select a rank×rank minor
 // that is nonzero mod p. Found as the pivot columns of rref(A), then the pivot rows of
-// rref of those columns transposed.
+// rref of those columns transposed. (FLINT, whatever the prime.)
 struct RankProfile {
   std::int64_t rank = 0;
   std::vector<std::int64_t> rows;

@@ -7,5 +7,7 @@ int rank_command(int argc, const char* const* argv);
 int demo_command(int argc, const char* const* argv);
 int certify_command(int argc, const char* const* argv);
 int bound_command(int argc, const char* const* argv);
+int verify_command(int argc, const char* const* argv);
+int compare_command(int argc, const char* const* argv);
 
 }  // namespace seprank::cli

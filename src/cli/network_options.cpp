@@ -35,9 +35,7 @@ po::options_description network_options() {
   return d;
 }
 
-namespace {
-
-std::uint64_t parse_u64(const po::variables_map& vm, const char* name) {
+std::uint64_t parse_unsigned(const po::variables_map& vm, const char* name) {
   const std::string text = vm[name].as<std::string>();
   std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -46,12 +44,23 @@ std::uint64_t parse_u64(const po::variables_map& vm, const char* name) {
   return value;
 }
 
-}  // namespace
+int threads_from(const po::variables_map& vm) {
+  const std::uint64_t threads = parse_unsigned(vm, "threads");
+  if (threads > 64) throw usage_error("--threads must be at most 64");
+  return threads == 0 ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
+                      : static_cast<int>(threads);
+}
+
+std::uint64_t max_memory_from(const po::variables_map& vm) {
+  const std::uint64_t mib = parse_unsigned(vm, "max-memory");
+  if (mib < 1 || mib > (std::uint64_t{1} << 30)) throw usage_error("--max-memory must be in [1, 2^30] MiB");
+  return mib << 20;
+}
 
 RankRequest rank_request_from(const po::variables_map& vm) {
   RankRequest r;
   parse_input_shape(vm["input"].as<std::string>(), r.arch);
-  const std::uint64_t m = parse_u64(vm, "templates");
+  const std::uint64_t m = parse_unsigned(vm, "templates");
   if (m > static_cast<std::uint64_t>(max_templates))
     throw resource_error("--templates must be at most " + std::to_string(max_templates));
   r.arch.templates = static_cast<int>(m);
@@ -68,9 +77,9 @@ RankRequest rank_request_from(const po::variables_map& vm) {
     throw usage_error("--field: '" + field + "' is not one of gfp, Q");
   if (vm.count("prime")) {
     if (r.field != Field::gfp) throw usage_error("--prime applies to --field gfp only");
-    r.prime = parse_u64(vm, "prime");
+    r.prime = parse_unsigned(vm, "prime");
   }
-  r.seed = parse_u64(vm, "seed");
+  r.seed = parse_unsigned(vm, "seed");
   const std::string f = vm["templates-matrix"].as<std::string>();
   if (f == "random")
     r.representation = Representation::random;
@@ -78,16 +87,11 @@ RankRequest rank_request_from(const po::variables_map& vm) {
     r.representation = Representation::identity;
   else
     throw usage_error("--templates-matrix: '" + f + "' is not one of random, identity");
-  const std::uint64_t bound = parse_u64(vm, "weight-bound");
+  const std::uint64_t bound = parse_unsigned(vm, "weight-bound");
   if (bound < 1 || bound > (std::uint64_t{1} << 31)) throw data_error("--weight-bound must be in [1, 2^31]");
   r.weight_bound = static_cast<std::int64_t>(bound);
-  const std::uint64_t threads = parse_u64(vm, "threads");
-  if (threads > 64) throw usage_error("--threads must be at most 64");
-  r.threads = threads == 0 ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
-                           : static_cast<int>(threads);
-  const std::uint64_t mib = parse_u64(vm, "max-memory");
-  if (mib < 1 || mib > (std::uint64_t{1} << 30)) throw usage_error("--max-memory must be in [1, 2^30] MiB");
-  r.max_memory_bytes = mib << 20;
+  r.threads = threads_from(vm);
+  r.max_memory_bytes = max_memory_from(vm);
   return r;
 }
 

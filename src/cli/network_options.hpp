@@ -15,6 +15,12 @@ boost::program_options::options_description network_options();
 // Builds and validates the request (usage errors for malformed values).
 RankRequest rank_request_from(const boost::program_options::variables_map& vm);
 
+// A non-negative decimal option value (usage error otherwise).
+std::uint64_t parse_unsigned(const boost::program_options::variables_map& vm, const char* name);
+// --threads (0 = all cores) and --max-memory (MiB) as the engine wants them.
+int threads_from(const boost::program_options::variables_map& vm);
+std::uint64_t max_memory_from(const boost::program_options::variables_map& vm);
+
 // The architecture as JSON (the `architecture` object of every --json output).
 nlohmann::json architecture_json(const Architecture& arch, Representation representation);
 

@@ -1,0 +1,43 @@
+// Dense rank modulo a word-size prime with FFLAS-FFPACK (PLUQ over BLAS), and the BLAS thread
+// count. The FFLAS-FFPACK headers are heavy: they are included by src/rank_fflas.cpp only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace seprank {
+
+// How FFLAS-FFPACK represents GF(p): Givaro's fields, each with a largest admissible prime
+// (Givaro's maxCardinality: a·b + c must be exact in the floating-point type).
+enum class FflasField {
+  balanced_float,   // ModularBalanced<float>, residues in [-(p-1)/2, (p-1)/2], p <= 8191
+  modular_double,   // Modular<double>, residues in [0, p), p <= 94906265 (~2^26.5)
+  balanced_double,  // ModularBalanced<double>, p <= 189812531 (~2^27.5)
+};
+
+const char* to_string(FflasField field);
+std::uint64_t fflas_max_prime(FflasField field);
+
+// Rank of the rows × cols matrix whose entry (i, j) is entries[i·stride + j] ∈ [0, p), modulo
+// the prime p <= fflas_max_prime(field), by FFPACK::Rank (PLUQ). The input is not modified: it
+// is converted into a working copy of rows·cols floats or doubles. The BLAS calls use the
+// threads set by set_blas_threads. When rank_seconds is given, it receives the time spent in
+// FFPACK::Rank alone (without the conversion), for benchmarks.
+std::int64_t fflas_rank(const std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
+                        std::uint64_t p, FflasField field, double* rank_seconds = nullptr);
+
+// The same rank computed in the caller's storage, which it overwrites (no working copy): the
+// residues are converted in place to the field's elements (doubles keep the layout; floats are
+// packed to the first half, row i at 4·i·cols bytes). The entries are garbage afterwards.
+std::int64_t fflas_rank_in_place(std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
+                                 std::uint64_t p, FflasField field, double* rank_seconds = nullptr);
+
+// Bytes of the working copy fflas_rank allocates per matrix entry (plus O(rows + cols)).
+std::size_t fflas_bytes_per_entry(FflasField field);
+
+// Threads of the BLAS (OpenBLAS) for the calls that follow, process-wide; at least 1.
+void set_blas_threads(int threads);
+// The BLAS library's self-description (OpenBLAS: version, core and thread count).
+std::string blas_description();
+
+}  // namespace seprank

@@ -1,0 +1,193 @@
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "cli/commands.hpp"
+#include "cli/network_options.hpp"
+#include "seprank/errors.hpp"
+#include "seprank/verify.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace seprank::cli {
+
+namespace {
+
+// Theorem files named directly, and every *.toml directly inside a named directory, sorted.
+std::vector<std::string> theorem_paths(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const std::string& a : args) {
+    std::error_code ec;
+    if (fs::is_directory(a, ec)) {
+      std::vector<std::string> in_dir;
+      for (const auto& entry : fs::directory_iterator(a))
+        if (entry.path().extension() == ".toml") in_dir.push_back(entry.path().string());
+      std::sort(in_dir.begin(), in_dir.end());
+      if (in_dir.empty()) throw data_error(a + ": no theorem files (*.toml) in this directory");
+      out.insert(out.end(), in_dir.begin(), in_dir.end());
+    } else if (fs::exists(a, ec)) {
+      out.push_back(a);
+    } else {
+      throw Error(exit_no_input, a + ": no such file or directory");
+    }
+  }
+  return out;
+}
+
+std::string cell(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : "-"; }
+std::string cell(const std::string& s) { return s.empty() ? "-" : s; }
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", s);
+  return buf;
+}
+
+void print_theorem(const TheoremResult& t) {
+  std::cout << "\n== " << t.id << ": " << t.title << "  (" << t.path << ")\n";
+  std::vector<std::vector<std::string>> rows = {
+      {"instance", "claim", "lower claimed", "certified", "min-cut", "upper claimed", "status", "time", "note"}};
+  for (const InstanceResult& i : t.instances)
+    for (std::size_t c = 0; c < i.claims.size(); ++c) {
+      const ClaimResult& r = i.claims[c];
+      const std::size_t index = i.claim_indices[c];
+      const std::string name = t.claim_names[index].empty() ? std::to_string(index + 1) : t.claim_names[index];
+      rows.push_back({i.parameters, name, cell(r.claimed_lower), cell(r.certified_lower), cell(r.min_cut),
+                      cell(r.claimed_upper), to_string(r.status), seconds_text(r.seconds), r.note});
+    }
+  std::vector<std::size_t> width(rows[0].size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t k = 0; k + 1 < row.size(); ++k) width[k] = std::max(width[k], row[k].size());
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (std::size_t k = 0; k < row.size(); ++k) {
+      line += row[k];
+      if (k + 1 < row.size()) line += std::string(width[k] - row[k].size() + 2, ' ');
+    }
+    line.erase(line.find_last_not_of(' ') + 1);
+    std::cout << line << "\n";
+  }
+}
+
+nlohmann::json theorem_json(const TheoremResult& t, bool timings) {
+  nlohmann::json instances = nlohmann::json::array();
+  for (const InstanceResult& i : t.instances) {
+    nlohmann::json claims = nlohmann::json::array();
+    for (const ClaimResult& r : i.claims) {
+      nlohmann::json j = {{"status", to_string(r.status)},
+                          {"architecture", r.architecture},
+                          {"claimed_lower", r.claimed_lower},
+                          {"claimed_upper", r.claimed_upper},
+                          {"certified_lower", r.certified_lower ? nlohmann::json(*r.certified_lower) : nlohmann::json()},
+                          {"min_cut", r.min_cut},
+                          {"tries", r.tries},
+                          {"seed", r.seed},
+                          {"note", r.note}};
+      if (timings) j["seconds"] = r.seconds;
+      claims.push_back(std::move(j));
+    }
+    nlohmann::json names = nlohmann::json::array();
+    for (std::size_t index : i.claim_indices) names.push_back(t.claim_names[index]);
+    instances.push_back({{"parameters", i.parameters}, {"claim_names", names}, {"claims", std::move(claims)}});
+  }
+  return {{"id", t.id}, {"path", t.path}, {"title", t.title}, {"instances", std::move(instances)}};
+}
+
+}  // namespace
+
+int verify_command(int argc, const char* const* argv) {
+  po::options_description options("Verify options");
+  options.add_options()
+      ("paths", po::value<std::vector<std::string>>()->multitoken(), "theorem files or directories (default proofs)")
+      ("extended", "also run each file's [[extended]] instances")
+      ("certificates", po::value<std::string>(), "write a certificate for every PROVEN lower bound and REFUTED upper bound into this directory")
+      ("seed", po::value<std::string>()->default_value("1"), "first seed; retries use the next ones")
+      ("retries", po::value<std::string>()->default_value("2"), "extra seeds tried before a lower bound is UNCONFIRMED")
+      ("threads", po::value<std::string>()->default_value("0"), "threads (0 = all cores)")
+      ("max-memory", po::value<std::string>()->default_value("16384"), "skip instances whose rank needs more MiB than this")
+      ("json", "print one JSON object on stdout instead of the tables")
+      ("timings", "include times in --json output")
+      ("help", "show this help");
+  po::positional_options_description positional;
+  positional.add("paths", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw usage_error(e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << "usage: seprank verify [FILES or DIRS] [options]\n"
+                 "Checks every instance of every theorem file (docs/theorem-format.md).\n"
+              << options;
+    return 0;
+  }
+  VerifyOptions o;
+  o.extended = vm.count("extended") > 0;
+  if (vm.count("certificates")) o.certificates_dir = vm["certificates"].as<std::string>();
+  o.seed = parse_unsigned(vm, "seed");
+  const std::uint64_t retries = parse_unsigned(vm, "retries");
+  if (retries > 100) throw usage_error("--retries must be at most 100");
+  o.retries = static_cast<int>(retries);
+  o.threads = threads_from(vm);
+  o.max_memory_bytes = max_memory_from(vm);
+
+  const std::vector<std::string> paths =
+      theorem_paths(vm.count("paths") ? vm["paths"].as<std::vector<std::string>>() : std::vector<std::string>{"proofs"});
+  std::vector<TheoremFile> files;
+  for (const std::string& p : paths) files.push_back(read_theorem_file(p));  // all parsed before any work
+
+  std::map<Status, int> counts;
+  double slowest = 0;
+  std::string slowest_name;
+  nlohmann::json theorems = nlohmann::json::array();
+  const bool json = vm.count("json") > 0;
+  for (const TheoremFile& f : files) {
+    if (!json) std::cerr << "verifying " << f.id << " (" << f.path << ")\n";
+    const TheoremResult r = verify_theorem(f, o);
+    for (const InstanceResult& i : r.instances)
+      for (const ClaimResult& c : i.claims) {
+        ++counts[c.status];
+        if (c.seconds > slowest) {
+          slowest = c.seconds;
+          slowest_name = r.id + " " + i.parameters;
+        }
+      }
+    if (json)
+      theorems.push_back(theorem_json(r, vm.count("timings") > 0));
+    else
+      print_theorem(r);
+  }
+  int total = 0;
+  for (const auto& [status, n] : counts) total += n;
+  const bool failed = counts[Status::refuted] > 0 || counts[Status::unconfirmed] > 0;
+  if (json) {
+    std::cout << nlohmann::json{{"schema_version", 1},
+                                {"command", "verify"},
+                                {"theorems", std::move(theorems)},
+                                {"summary",
+                                 {{"theorems", files.size()},
+                                  {"checks", total},
+                                  {"proven", counts[Status::proven]},
+                                  {"consistent", counts[Status::consistent]},
+                                  {"unconfirmed", counts[Status::unconfirmed]},
+                                  {"refuted", counts[Status::refuted]},
+                                  {"skipped", counts[Status::skipped]},
+                                  {"not_applicable", counts[Status::not_applicable]},
+                                  {"ok", !failed}}}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "\nsummary: " << files.size() << " theorems, " << total << " checks: " << counts[Status::proven]
+              << " PROVEN, " << counts[Status::consistent] << " CONSISTENT, " << counts[Status::unconfirmed]
+              << " UNCONFIRMED, " << counts[Status::refuted] << " REFUTED, " << counts[Status::skipped]
+              << " SKIPPED, " << counts[Status::not_applicable] << " N/A (hypothesis false); slowest " << seconds_text(slowest) << " (" << slowest_name << ")\n";
+  }
+  return failed ? exit_claim_failed : exit_ok;
+}
+
+}  // namespace seprank::cli

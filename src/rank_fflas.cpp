@@ -1,0 +1,153 @@
+// The only translation unit that includes FFLAS-FFPACK and Givaro (heavy headers).
+#include "seprank/rank_fflas.hpp"
+
+#include <fflas-ffpack/fflas-ffpack.h>
+#include <givaro/modular-balanced.h>
+#include <givaro/modular.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+
+// OpenBLAS's thread control (libopenblas, linked explicitly by CMakeLists.txt).
+extern "C" {
+void openblas_set_num_threads(int num_threads);
+char* openblas_get_config(void);
+int openblas_get_num_threads(void);
+}
+
+namespace seprank {
+
+const char* to_string(FflasField field) {
+  switch (field) {
+    case FflasField::balanced_float: return "ModularBalanced<float>";
+    case FflasField::modular_double: return "Modular<double>";
+    case FflasField::balanced_double: return "ModularBalanced<double>";
+  }
+  return "?";
+}
+
+std::uint64_t fflas_max_prime(FflasField field) {
+  switch (field) {
+    case FflasField::balanced_float:
+      return static_cast<std::uint64_t>(Givaro::ModularBalanced<float>::maxCardinality());
+    case FflasField::modular_double:
+      return static_cast<std::uint64_t>(Givaro::Modular<double>::maxCardinality());
+    case FflasField::balanced_double:
+      return static_cast<std::uint64_t>(Givaro::ModularBalanced<double>::maxCardinality());
+  }
+  return 0;
+}
+
+std::size_t fflas_bytes_per_entry(FflasField field) {
+  return field == FflasField::balanced_float ? sizeof(float) : sizeof(double);
+}
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Residue r in [0, p) as a field element: itself, or r - p in the balanced fields' range
+// [-(p-1)/2, (p-1)/2]. Exact: p <= fflas_max_prime(field) < 2^28, and floats only hold
+// residues of primes below 2^13.
+template <class Element>
+Element element_of(std::uint64_t r, std::uint64_t p, bool balanced) {
+  return balanced && r > (p - 1) / 2 ? -static_cast<Element>(p - r) : static_cast<Element>(r);
+}
+
+template <class Field>
+std::size_t plu_rank(const Field& field, std::size_t m, std::size_t n, typename Field::Element* a, std::size_t lda,
+                     double* rank_seconds) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::size_t rank = FFPACK::Rank(field, m, n, a, lda);  // PLUQ, in place
+  if (rank_seconds) *rank_seconds = seconds_since(start);
+  return rank;
+}
+
+template <class Field>
+std::int64_t rank_copy(const std::uint64_t* entries, std::size_t m, std::size_t n, std::size_t stride,
+                       std::uint64_t p, bool balanced, double* rank_seconds) {
+  using Element = typename Field::Element;
+  const Field field(static_cast<Element>(p));
+  // fflas_new: storage aligned for the BLAS; released by fflas_delete on every path.
+  std::unique_ptr<Element, void (*)(Element*)> a(FFLAS::fflas_new<Element>(m * n),
+                                                 [](Element* ptr) { FFLAS::fflas_delete(ptr); });
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j) a.get()[i * n + j] = element_of<Element>(entries[i * stride + j], p, balanced);
+  return static_cast<std::int64_t>(plu_rank(field, m, n, a.get(), n, rank_seconds));
+}
+
+template <class Field>
+std::int64_t rank_in_place(std::uint64_t* entries, std::size_t m, std::size_t n, std::size_t stride,
+                           std::uint64_t p, bool balanced, double* rank_seconds) {
+  using Element = typename Field::Element;
+  static_assert(sizeof(Element) <= sizeof(std::uint64_t));
+  const Field field(static_cast<Element>(p));
+  // Element k (row-major, leading dimension lda <= stride) goes to bytes [k·s, (k+1)·s) with
+  // s = sizeof(Element) <= 8, which lie in residues number <= k: already read when k is
+  // visited in increasing order. Byte copies (memcpy) keep the compiler from reordering the
+  // reads and writes of the shared storage.
+  const std::size_t lda = sizeof(Element) == sizeof(std::uint64_t) ? stride : n;
+  auto* bytes = reinterpret_cast<unsigned char*>(entries);
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      std::uint64_t r;
+      std::memcpy(&r, bytes + (i * stride + j) * sizeof(std::uint64_t), sizeof r);
+      const Element e = element_of<Element>(r, p, balanced);
+      std::memcpy(bytes + (i * lda + j) * sizeof(Element), &e, sizeof e);
+    }
+  // The storage now holds Elements (malloc'd storage takes the type of what is stored in it).
+  return static_cast<std::int64_t>(plu_rank(field, m, n, reinterpret_cast<Element*>(entries), lda, rank_seconds));
+}
+
+void check_admissible(std::uint64_t p, FflasField field) {
+  if (p < 2 || p > fflas_max_prime(field) || (field != FflasField::modular_double && p % 2 == 0))
+    throw std::invalid_argument(std::string("fflas_rank: prime ") + std::to_string(p) + " is not admissible for " +
+                                to_string(field));
+}
+
+}  // namespace
+
+std::int64_t fflas_rank(const std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
+                        std::uint64_t p, FflasField field, double* rank_seconds) {
+  check_admissible(p, field);
+  if (rows <= 0 || cols <= 0) return 0;
+  const auto m = static_cast<std::size_t>(rows), n = static_cast<std::size_t>(cols), s = static_cast<std::size_t>(stride);
+  switch (field) {
+    case FflasField::balanced_float:
+      return rank_copy<Givaro::ModularBalanced<float>>(entries, m, n, s, p, true, rank_seconds);
+    case FflasField::modular_double:
+      return rank_copy<Givaro::Modular<double>>(entries, m, n, s, p, false, rank_seconds);
+    case FflasField::balanced_double:
+      return rank_copy<Givaro::ModularBalanced<double>>(entries, m, n, s, p, true, rank_seconds);
+  }
+  return 0;
+}
+
+std::int64_t fflas_rank_in_place(std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
+                                 std::uint64_t p, FflasField field, double* rank_seconds) {
+  check_admissible(p, field);
+  if (rows <= 0 || cols <= 0) return 0;
+  const auto m = static_cast<std::size_t>(rows), n = static_cast<std::size_t>(cols), s = static_cast<std::size_t>(stride);
+  switch (field) {
+    case FflasField::balanced_float:
+      return rank_in_place<Givaro::ModularBalanced<float>>(entries, m, n, s, p, true, rank_seconds);
+    case FflasField::modular_double:
+      return rank_in_place<Givaro::Modular<double>>(entries, m, n, s, p, false, rank_seconds);
+    case FflasField::balanced_double:
+      return rank_in_place<Givaro::ModularBalanced<double>>(entries, m, n, s, p, true, rank_seconds);
+  }
+  return 0;
+}
+
+void set_blas_threads(int threads) { openblas_set_num_threads(std::max(threads, 1)); }
+
+std::string blas_description() {
+  return std::string(openblas_get_config()) + ", " + std::to_string(openblas_get_num_threads()) + " thread(s)";
+}
+
+}  // namespace seprank
