@@ -14,7 +14,7 @@ NmodMatrix assemble_mod_p(const PreparedNetwork& net, std::uint64_t prime, int t
   const CompiledNetwork<NmodRing> compiled(NmodRing(prime), net.arch, net.geometry, net.weights, &plan.input_reach());
   NmodMatrix matrix(static_cast<std::int64_t>(net.rows), static_cast<std::int64_t>(net.cols), prime);
   auto fill = [&](std::uint64_t begin, std::uint64_t end) {
-    assemble_rows(compiled, plan, begin, end, net.partition.I.size(),
+    assemble_rows(compiled, plan, begin, end, net.partition.vary_I.size(),
                   [&](std::uint64_t r, std::uint64_t c, mp_limb_t v) {
                     matrix.at(static_cast<std::int64_t>(r), static_cast<std::int64_t>(c)) = v;
                   });
@@ -36,7 +36,7 @@ FmpzMatrix assemble_integers(const PreparedNetwork& net) {
   const CompiledNetwork<FmpzRing> compiled(FmpzRing{}, net.arch, net.geometry, net.weights, &plan.input_reach());
   FmpzMatrix matrix(static_cast<std::int64_t>(net.rows), static_cast<std::int64_t>(net.cols));
   // Single-threaded: fmpz may allocate through FLINT's memory pool.
-  assemble_rows(compiled, plan, 0, net.rows, net.partition.I.size(),
+  assemble_rows(compiled, plan, 0, net.rows, net.partition.vary_I.size(),
                 [&](std::uint64_t r, std::uint64_t c, const fmpz& v) {
                   fmpz_set(matrix.at(static_cast<std::int64_t>(r), static_cast<std::int64_t>(c)), &v);
                 });

@@ -28,11 +28,16 @@ nlohmann::json matrix_json(const std::vector<std::int64_t>& flat, std::size_t of
   return m;
 }
 
-// The templates at a side's positions for a row (or column) index, first most significant.
-std::vector<int> index_digits(std::int64_t index, std::size_t count, int m) {
-  std::vector<int> digits(count);
-  for (std::size_t t = count; t-- > 0; index /= m) digits[t] = static_cast<int>(index % m);
-  return digits;
+// The templates at all of a side's positions for a row (or column) index of the assembled
+// submatrix: the varying positions from the index (first most significant), the others fixed.
+std::vector<int> side_assignment(std::int64_t index, const std::vector<int>& side, const std::vector<int>& varying,
+                                 const std::vector<int>& fixed_templates, int m) {
+  std::vector<int> templates(fixed_templates);
+  for (std::size_t t = varying.size(); t-- > 0; index /= m)
+    templates[static_cast<std::size_t>(varying[t])] = static_cast<int>(index % m);
+  std::vector<int> out;
+  for (int pos : side) out.push_back(templates[static_cast<std::size_t>(pos)]);
+  return out;
 }
 
 }  // namespace
@@ -103,8 +108,11 @@ nlohmann::ordered_json certificate_json(const PreparedNetwork& net, const Certif
   const std::int64_t r = e.profile.rank;
   const nlohmann::json network = certificate_network_json(net, e.prime);
   nlohmann::json rows = nlohmann::json::array(), cols = nlohmann::json::array();
-  for (std::int64_t i : e.profile.rows) rows.push_back(index_digits(i, net.partition.I.size(), net.arch.templates));
-  for (std::int64_t j : e.profile.cols) cols.push_back(index_digits(j, net.partition.J.size(), net.arch.templates));
+  const Partition& p = net.partition;
+  for (std::int64_t i : e.profile.rows)
+    rows.push_back(side_assignment(i, p.I, p.vary_I, p.fixed_templates, net.arch.templates));
+  for (std::int64_t j : e.profile.cols)
+    cols.push_back(side_assignment(j, p.J, p.vary_J, p.fixed_templates, net.arch.templates));
   // Ordered for the reader: the claim first, then the network, then the evidence.
   nlohmann::ordered_json doc;
   doc["format"] = "seprank-certificate";

@@ -3,6 +3,7 @@
 #include <flint/flint.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "seprank/rank_fflas.hpp"
 
@@ -27,40 +28,58 @@ RankBackend rank_backend_for(std::uint64_t prime) {
   return RankBackend::flint;
 }
 
-double rank_mod_p_bytes_per_entry(std::uint64_t prime) {
-  switch (rank_backend_for(prime)) {
-    case RankBackend::flint: return sizeof(mp_limb_t);  // nmod_mat_rank's working copy
-    case RankBackend::fflas_balanced_float: return static_cast<double>(fflas_bytes_per_entry(FflasField::balanced_float));
-    case RankBackend::fflas_modular_double: return static_cast<double>(fflas_bytes_per_entry(FflasField::modular_double));
-    case RankBackend::fflas_balanced_double: return static_cast<double>(fflas_bytes_per_entry(FflasField::balanced_double));
-  }
-  return sizeof(mp_limb_t);
-}
-
 std::int64_t rank_mod_p_flint(const NmodMatrix& matrix, int threads) {
   flint_set_num_threads(std::max(threads, 1));
-  return nmod_mat_rank(matrix.get());
+  return nmod_mat_rank(matrix.get());  // LU of a working copy
 }
 
-std::int64_t rank_mod_p(const NmodMatrix& matrix, int threads) {
-  const std::uint64_t p = matrix.get()->mod.n;
-  FflasField field;
-  switch (rank_backend_for(p)) {
-    case RankBackend::flint: return rank_mod_p_flint(matrix, threads);
-    case RankBackend::fflas_balanced_float: field = FflasField::balanced_float; break;
-    case RankBackend::fflas_modular_double: field = FflasField::modular_double; break;
-    case RankBackend::fflas_balanced_double: field = FflasField::balanced_double; break;
-    default: return rank_mod_p_flint(matrix, threads);
+namespace {
+
+std::optional<FflasField> fflas_field_for(std::uint64_t prime) {
+  switch (rank_backend_for(prime)) {
+    case RankBackend::fflas_balanced_float: return FflasField::balanced_float;
+    case RankBackend::fflas_modular_double: return FflasField::modular_double;
+    case RankBackend::fflas_balanced_double: return FflasField::balanced_double;
+    case RankBackend::flint: break;
   }
-  if (matrix.rows() == 0 || matrix.cols() == 0) return 0;
-  // An nmod_mat made by nmod_mat_init stores its rows in one block, row i at rows[0] + i·cols
-  // (a window into another matrix would not: FLINT then).
+  return std::nullopt;
+}
+
+// The distance between consecutive rows when the matrix is one row-major block (as
+// nmod_mat_init makes it); nullopt for a window into another matrix.
+std::optional<std::int64_t> row_stride(const NmodMatrix& matrix) {
   const mp_limb_t* const* rows = matrix.get()->rows;
   const std::int64_t stride = matrix.rows() > 1 ? rows[1] - rows[0] : matrix.cols();
+  if (stride < matrix.cols()) return std::nullopt;
   for (std::int64_t i = 1; i < matrix.rows(); ++i)
-    if (rows[i] != rows[0] + i * stride) return rank_mod_p_flint(matrix, threads);
+    if (rows[i] != rows[0] + i * stride) return std::nullopt;
+  return stride;
+}
+
+}  // namespace
+
+std::int64_t rank_mod_p(const NmodMatrix& matrix, int threads) {
+  if (matrix.rows() == 0 || matrix.cols() == 0) return 0;
+  const std::uint64_t p = matrix.get()->mod.n;
+  const auto field = fflas_field_for(p);
+  const auto stride = row_stride(matrix);
+  if (!field || !stride) return rank_mod_p_flint(matrix, threads);
   set_blas_threads(threads);
-  return fflas_rank(rows[0], matrix.rows(), matrix.cols(), stride, p, field);
+  return fflas_rank(matrix.get()->rows[0], matrix.rows(), matrix.cols(), *stride, p, *field);
+}
+
+std::int64_t rank_mod_p_in_place(NmodMatrix& matrix, int threads) {
+  if (matrix.rows() == 0 || matrix.cols() == 0) return 0;
+  const std::uint64_t p = matrix.get()->mod.n;
+  const auto field = fflas_field_for(p);
+  const auto stride = row_stride(matrix);
+  if (!field || !stride) {
+    flint_set_num_threads(std::max(threads, 1));
+    std::vector<slong> permutation(static_cast<std::size_t>(matrix.rows()));
+    return nmod_mat_lu(permutation.data(), matrix.get(), 0);  // nmod_mat_rank's LU, in place
+  }
+  set_blas_threads(threads);
+  return fflas_rank_in_place(matrix.get()->rows[0], matrix.rows(), matrix.cols(), *stride, p, *field);
 }
 
 std::int64_t rank_over_q(const FmpzMatrix& matrix) { return fmpz_mat_rank(matrix.get()); }

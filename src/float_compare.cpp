@@ -30,7 +30,7 @@ std::vector<double> assemble_doubles(const PreparedNetwork& net, const RealNetwo
                                              &plan.input_reach());
   std::vector<double> matrix(static_cast<std::size_t>(net.rows * net.cols));
   auto fill = [&](std::uint64_t begin, std::uint64_t end) {
-    assemble_rows(compiled, plan, begin, end, net.partition.I.size(),
+    assemble_rows(compiled, plan, begin, end, net.partition.vary_I.size(),
                   [&](std::uint64_t r, std::uint64_t c, double v) { matrix[r * net.cols + c] = v; });
   };
   // Every cached partial product equals what a full evaluation computes (same operations in

@@ -13,9 +13,11 @@ std::uint64_t checked_power(std::uint64_t base, std::size_t exponent) {
 }
 
 AssemblyPlan::AssemblyPlan(const std::vector<LayerGeometry>& geometry, const Partition& partition) {
-  digit_positions_ = partition.I;
-  digit_positions_.insert(digit_positions_.end(), partition.J.begin(), partition.J.end());
-  std::vector<int> digit_of(digit_positions_.size());
+  digit_positions_ = partition.vary_I;
+  digit_positions_.insert(digit_positions_.end(), partition.vary_J.begin(), partition.vary_J.end());
+  base_assignment_ = partition.fixed_templates;
+  // Positions held fixed get reach -1: no odometer step ever changes them.
+  std::vector<int> digit_of(partition.fixed_templates.size(), -1);
   for (std::size_t t = 0; t < digit_positions_.size(); ++t)
     digit_of[static_cast<std::size_t>(digit_positions_[t])] = static_cast<int>(t);
 

@@ -21,6 +21,9 @@ Partition partition_from_indices(std::vector<int> in_i, int positions) {
   Partition p;
   for (int i = 0; i < positions; ++i) (member[static_cast<std::size_t>(i)] ? p.I : p.J).push_back(i);
   if (p.I.empty() || p.J.empty()) throw data_error("partition: both sides must be non-empty");
+  p.vary_I = p.I;
+  p.vary_J = p.J;
+  p.fixed_templates.assign(static_cast<std::size_t>(positions), 0);
   return p;
 }
 
@@ -77,6 +80,57 @@ Partition make_partition(const std::string& spec, const Architecture& arch) {
   Partition p = partition_from_indices(std::move(in_i), n);
   p.spec = spec;
   return p;
+}
+
+void restrict_partition(Partition& p, const std::string& vary, const std::string& fixed, const Architecture& arch,
+                        const std::vector<LayerGeometry>& geometry) {
+  const int n = arch.positions();
+  std::vector<char> varies(static_cast<std::size_t>(n), 0);
+  if (vary == "all") {
+    varies.assign(varies.size(), 1);
+  } else if (vary == "auto") {
+    std::vector<char> in_i(varies.size(), 0);
+    for (int i : p.I) in_i[static_cast<std::size_t>(i)] = 1;
+    const LayerGeometry& g = geometry.front();
+    for (int u = 0; u < g.units(); ++u) {
+      bool meets_i = false, meets_j = false;
+      for (int k = 0; k < g.offsets(); ++k) {
+        const int pos = g.input_of(u, k);
+        if (pos >= 0) (in_i[static_cast<std::size_t>(pos)] ? meets_i : meets_j) = true;
+      }
+      if (meets_i && meets_j)
+        for (int k = 0; k < g.offsets(); ++k)
+          if (const int pos = g.input_of(u, k); pos >= 0) varies[static_cast<std::size_t>(pos)] = 1;
+    }
+  } else {
+    // Reuse the partition syntax: the "I" of a mask/indices spec is the varying set.
+    const Partition named = make_partition(vary, arch);
+    for (int i : named.I) varies[static_cast<std::size_t>(i)] = 1;
+  }
+  std::vector<int> templates(static_cast<std::size_t>(n), 0);
+  if (fixed.size() == static_cast<std::size_t>(n) && n > 1) {
+    for (int i = 0; i < n; ++i) templates[static_cast<std::size_t>(i)] = fixed[static_cast<std::size_t>(i)] - '0';
+  } else {
+    int t = 0;
+    auto [end, ec] = std::from_chars(fixed.data(), fixed.data() + fixed.size(), t);
+    if (fixed.empty() || ec != std::errc() || end != fixed.data() + fixed.size())
+      throw usage_error("--fixed-templates: '" + fixed + "' is neither one template nor one digit per position");
+    templates.assign(templates.size(), t);
+  }
+  for (int t : templates)
+    if (t < 0 || t >= arch.templates)
+      throw data_error("--fixed-templates: template " + std::to_string(t) + " is not in 0.." +
+                       std::to_string(arch.templates - 1));
+  p.vary_I.clear();
+  p.vary_J.clear();
+  for (int i : p.I)
+    if (varies[static_cast<std::size_t>(i)]) p.vary_I.push_back(i);
+  for (int j : p.J)
+    if (varies[static_cast<std::size_t>(j)]) p.vary_J.push_back(j);
+  if (p.vary_I.empty() || p.vary_J.empty())
+    throw data_error("--vary " + vary + " leaves no varying position on one side of the partition");
+  p.fixed_templates = std::move(templates);
+  p.vary_spec = vary;
 }
 
 }  // namespace seprank

@@ -35,8 +35,8 @@ namespace {
 void check_memory(const PreparedNetwork& net, const RankRequest& request) {
   if (net.rows == 0 || net.cols == 0 || net.rows > (std::uint64_t{1} << 40) / net.cols)
     throw resource_error("the matricization has more than 2^40 entries (M^|I| x M^|J| with |I| = " +
-                         std::to_string(net.partition.I.size()) + ", |J| = " +
-                         std::to_string(net.partition.J.size()) + ")");
+                         std::to_string(net.partition.vary_I.size()) + ", |J| = " +
+                         std::to_string(net.partition.vary_J.size()) + " varying)");
   const double entries = static_cast<double>(net.rows) * static_cast<double>(net.cols);
   double bytes_per_entry = 2 * sizeof(mp_limb_t);  // the matrix and FLINT's working copy
   if (request.field == Field::rationals) {
@@ -73,8 +73,9 @@ PreparedNetwork prepare_network(const RankRequest& request) {
     net.domain = {false, 0, request.weight_bound};
   }
   const auto m = static_cast<std::uint64_t>(request.arch.templates);
-  net.rows = checked_power(m, net.partition.I.size());
-  net.cols = checked_power(m, net.partition.J.size());
+  restrict_partition(net.partition, request.vary, request.fixed_templates, net.arch, net.geometry);
+  net.rows = checked_power(m, net.partition.vary_I.size());
+  net.cols = checked_power(m, net.partition.vary_J.size());
   check_memory(net, request);
   net.weights = draw_weights(net.arch, net.geometry, request.representation, net.domain, request.seed);
   return net;

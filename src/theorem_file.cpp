@@ -73,6 +73,8 @@ ClaimSpec read_claim(const toml::table& table, const std::string& path) {
   c.padding = r.optional_string("padding").value_or("valid");
   c.partition = r.optional_string("partition").value_or("left-right");
   c.templates_matrix = r.optional_string("templates_matrix").value_or("random");
+  c.vary = r.optional_string("vary").value_or("all");
+  c.fixed_templates = r.optional_string("fixed_templates").value_or("0");
   if (auto lower = r.optional_string("lower")) {
     c.lower_text = *lower;
     c.lower = Expression::parse(*lower, c.where);

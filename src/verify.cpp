@@ -41,6 +41,8 @@ RankRequest request_for(const ClaimSpec& c, const Parameters& p, const VerifyOpt
   r.arch.sharing = parse_sharing(substitute(c.sharing, p, c.where));
   r.arch.padding = parse_padding(substitute(c.padding, p, c.where));
   r.partition = substitute(c.partition, p, c.where);
+  r.vary = substitute(c.vary, p, c.where);
+  r.fixed_templates = substitute(c.fixed_templates, p, c.where);
   const std::string f = substitute(c.templates_matrix, p, c.where);
   if (f != "random" && f != "identity") throw data_error(c.where + ": templates_matrix must be random or identity");
   r.representation = f == "random" ? Representation::random : Representation::identity;
@@ -212,7 +214,10 @@ TheoremResult verify_theorem(const TheoremFile& t, const VerifyOptions& options)
       } catch (const Error& e) {
         if (e.code() != exit_data && e.code() != exit_usage) throw;
         // A family that yields an invalid network for an instance is an error in the file.
-        throw Error(e.code(), t.claims[c].where + " (" + ir.parameters + "): " + e.what());
+        std::string message = e.what();
+        const std::string where = t.claims[c].where + ": ";
+        if (message.rfind(where, 0) == 0) message.erase(0, where.size());
+        throw Error(e.code(), where + "instance " + ir.parameters + ": " + message);
       }
     }
     result.instances.push_back(std::move(ir));

@@ -78,14 +78,18 @@ inline u64 evaluate(const seprank::Architecture& a, const seprank::NetworkWeight
   return out;
 }
 
-// The full matricization, rows over I's templates (first most significant), mod p.
+// The matricization, rows over the templates of in_i (first most significant), columns over
+// in_j, every other position held at fixed[position] (a submatrix when in_i, in_j do not
+// cover everything), mod p.
 inline std::vector<std::vector<u64>> matricize(const seprank::Architecture& a, const seprank::NetworkWeights& w,
-                                               u64 p, const std::vector<int>& in_i, const std::vector<int>& in_j) {
+                                               u64 p, const std::vector<int>& in_i, const std::vector<int>& in_j,
+                                               const std::vector<int>& fixed = {}) {
   u64 rows = 1, cols = 1;
   for (std::size_t i = 0; i < in_i.size(); ++i) rows *= a.templates;
   for (std::size_t i = 0; i < in_j.size(); ++i) cols *= a.templates;
   std::vector<std::vector<u64>> out(rows, std::vector<u64>(cols));
   std::vector<int> assignment(static_cast<std::size_t>(a.height * a.width));
+  if (!fixed.empty()) assignment = fixed;
   for (u64 r = 0; r < rows; ++r)
     for (u64 c = 0; c < cols; ++c) {
       u64 rr = r, cc = c;

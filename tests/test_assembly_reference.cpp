@@ -14,7 +14,8 @@ void check_against_reference(RankRequest r, int threads) {
   r.threads = threads;
   const PreparedNetwork net = prepare_network(r);
   const NmodMatrix m = assemble_mod_p(net, r.prime, threads);
-  const auto expected = reference::matricize(net.arch, net.weights, r.prime, net.partition.I, net.partition.J);
+  const auto expected = reference::matricize(net.arch, net.weights, r.prime, net.partition.vary_I,
+                                             net.partition.vary_J, net.partition.fixed_templates);
   REQUIRE(static_cast<std::size_t>(m.rows()) == expected.size());
   std::size_t mismatches = 0;
   for (std::int64_t i = 0; i < m.rows(); ++i)
@@ -24,6 +25,37 @@ void check_against_reference(RankRequest r, int threads) {
 }
 
 }  // namespace
+
+TEST_CASE("a submatrix (--vary) equals the naive forward pass with the other positions fixed") {
+  struct Case {
+    const char* input;
+    const char* layers;
+    const char* partition;
+    const char* vary;
+    const char* fixed;
+  };
+  const Case cases[] = {
+      {"8", "3/1/2,6/1/2", "left-right", "indices:2,3,4,5", "1"},
+      {"8", "2/1/2,7/1/2", "left-right", "auto", "0"},  // auto: positions 3 and 4
+      {"4x4", "2/1/2,3/1/2", "left-right", "auto", "0110100110010110"},  // auto: columns 1 and 2
+      {"4x4", "2/2/2,2/2/2", "odd-even", "mask:1100110000000000", "1"},
+      {"5x5", "3/1/2,3/1/2", "left-right", "mask:0110001100011000110001100", "0"},
+  };
+  for (const Case& c : cases)
+    for (int threads : {1, 2}) {
+      const std::string input = c.input, layers = c.layers, vary = c.vary;
+      CAPTURE(input);
+      CAPTURE(layers);
+      CAPTURE(vary);
+      RankRequest r = test_support::request(c.input, c.layers, 2, c.partition);
+      r.vary = c.vary;
+      r.fixed_templates = c.fixed;
+      r.prime = 1000003;
+      const PreparedNetwork net = prepare_network(r);
+      CHECK(net.partition.is_submatrix());
+      check_against_reference(r, threads);
+    }
+}
 
 TEST_CASE("assembly equals a naive forward pass per entry") {
   struct Case {

@@ -18,10 +18,11 @@ RankBackend rank_backend_for(std::uint64_t prime);
 // The rank mod the matrix's prime, by rank_backend_for(prime), with `threads` threads (BLAS
 // threads for FFLAS-FFPACK, FLINT's thread pool for FLINT).
 std::int64_t rank_mod_p(const NmodMatrix& matrix, int threads = 1);
+// The same rank computed in the matrix's own storage, which it overwrites (no working copy:
+// the memory is the matrix plus O(rows + cols) and the back-end's buffers).
+std::int64_t rank_mod_p_in_place(NmodMatrix& matrix, int threads = 1);
 // The same rank by FLINT's nmod_mat_rank whatever the prime (the independent cross-check).
 std::int64_t rank_mod_p_flint(const NmodMatrix& matrix, int threads = 1);
-// Working memory of rank_mod_p beyond the matrix itself, in bytes per entry.
-double rank_mod_p_bytes_per_entry(std::uint64_t prime);
 
 std::int64_t rank_over_q(const FmpzMatrix& matrix);
 

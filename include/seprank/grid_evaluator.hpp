@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <limits>
 #include <cstdint>
 #include <vector>
 
@@ -140,7 +141,7 @@ class GridEvaluator {
   // Evaluates every unit for the assignment (templates by linear position).
   void evaluate_all(const int* assignment) {
     for (std::size_t l = 0; l < activations_.size(); ++l)
-      for (int u = 0; u < net_.geometry()[l].units(); ++u) compute_unit(l, u, assignment, 0);
+      for (int u = 0; u < net_.geometry()[l].units(); ++u) compute_unit(l, u, assignment, every_input);
     compute_output();
   }
 
@@ -156,6 +157,8 @@ class GridEvaluator {
   const Elem& value() const { return scratch_[0]; }
 
  private:
+  static constexpr int every_input = std::numeric_limits<int>::min();  // below every reach key
+
   // running_[l] holds, for input j of a unit (in sorted order), the product of the factors of
   // its inputs up to and including j; inputs before the first with reach >= k are unchanged.
   void compute_unit(std::size_t l, int u, const int* assignment, int k) {

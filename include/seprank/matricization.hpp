@@ -23,6 +23,8 @@ class AssemblyPlan {
   AssemblyPlan(const std::vector<LayerGeometry>& geometry, const Partition& partition);
 
   const std::vector<int>& digit_positions() const { return digit_positions_; }
+  // Templates of every position before the odometer starts (fixed positions keep theirs).
+  const std::vector<int>& base_assignment() const { return base_assignment_; }
   // Units of each layer sorted so that those to re-evaluate after a change at digit k are a prefix.
   const std::vector<std::vector<int>>& units_by_reach() const { return units_by_reach_; }
   // Prefix lengths, per layer, for a change starting at digit k.
@@ -33,6 +35,7 @@ class AssemblyPlan {
 
  private:
   std::vector<int> digit_positions_;
+  std::vector<int> base_assignment_;
   std::vector<std::vector<int>> input_reach_;
   std::vector<std::vector<int>> units_by_reach_;
   std::vector<std::vector<std::size_t>> counts_;
@@ -47,7 +50,7 @@ void assemble_rows(const CompiledNetwork<Ring>& net, const AssemblyPlan& plan, s
   const auto m = static_cast<std::uint64_t>(net.templates());
   const std::vector<int>& positions = plan.digit_positions();
   const std::size_t n = positions.size();
-  std::vector<int> digits(n, 0), assignment(n, 0);
+  std::vector<int> digits(n, 0), assignment = plan.base_assignment();
   // Digits of row_begin in base M over I's positions (first most significant); J's start at 0.
   std::uint64_t r = row_begin;
   for (std::size_t t = i_size; t-- > 0;) {

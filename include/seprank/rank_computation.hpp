@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "seprank/rank_request.hpp"
 
@@ -18,6 +20,11 @@ struct RankComputation {
   // nonzero polynomial of degree <= (r+1)·entry_degree, and weights are uniform over a set
   // of size p (GF(p)) or 2B+1 (Q).
   double miss_probability = 0;
+  // --field Q (multi-modular, multimodular_rank.hpp): the primes used, the rank modulo each,
+  // and the rule that proved the rank exact ("matrix size", "upper bound", "Hadamard bound").
+  std::vector<std::uint64_t> primes;
+  std::vector<std::int64_t> ranks_mod_primes;
+  std::string exact_by;
 };
 
 RankComputation compute_rank(const RankRequest& request);

@@ -22,6 +22,8 @@ inline constexpr std::int64_t default_weight_bound = 100;  // Q weights in [-100
 struct RankRequest {
   Architecture arch;
   std::string partition = "left-right";
+  std::string vary = "all";            // which positions' templates vary (restrict_partition)
+  std::string fixed_templates = "0";   // the templates of the others
   Field field = Field::gfp;
   std::uint64_t prime = default_prime;
   std::uint64_t seed = 1;
@@ -37,8 +39,8 @@ struct PreparedNetwork {
   Partition partition;
   NetworkWeights weights;
   WeightDomain domain;
-  std::uint64_t rows = 0;  // M^|I|
-  std::uint64_t cols = 0;  // M^|J|
+  std::uint64_t rows = 0;  // M^|vary_I| (M^|I| for the whole matrix)
+  std::uint64_t cols = 0;  // M^|vary_J|
 };
 
 // Validates everything (data/usage/resource errors), estimates the memory of the rank

@@ -25,7 +25,7 @@ struct ClaimSpec {
   std::string name;
   std::string where;  // "file:line" of the [[claim]] table
   // Templates: "{expression}" parts are replaced by integer values (substitute()).
-  std::string input, templates, layers, sharing, padding, partition, templates_matrix;
+  std::string input, templates, layers, sharing, padding, partition, templates_matrix, vary, fixed_templates;
   std::optional<Expression> lower, upper;
   std::string lower_text, upper_text;
   std::vector<Hypothesis> hypotheses;

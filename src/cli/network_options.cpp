@@ -21,6 +21,11 @@ po::options_description network_options() {
       ("padding", po::value<std::string>()->default_value("valid"), "window padding: valid or same")
       ("partition", po::value<std::string>()->default_value("left-right"),
        "left-right, top-bottom, odd-even, mask:<0/1 per position> or indices:<i,j,...>")
+      ("vary", po::value<std::string>()->default_value("all"),
+       "assemble only the submatrix where these positions vary (all, auto, mask:..., indices:...); "
+       "its rank is a lower bound")
+      ("fixed-templates", po::value<std::string>()->default_value("0"),
+       "templates of the positions --vary leaves out: one for all, or one digit per position")
       ("field", po::value<std::string>()->default_value("gfp"), "gfp (rank over GF(p)) or Q (exact rank over Q)")
       ("prime", po::value<std::string>(), "the prime p for --field gfp (default 2^62 - 57)")
       ("seed", po::value<std::string>()->default_value("1"), "seed of the weight generator (SplitMix64)")
@@ -68,6 +73,8 @@ RankRequest rank_request_from(const po::variables_map& vm) {
   r.arch.sharing = parse_sharing(vm["sharing"].as<std::string>());
   r.arch.padding = parse_padding(vm["padding"].as<std::string>());
   r.partition = vm["partition"].as<std::string>();
+  r.vary = vm["vary"].as<std::string>();
+  r.fixed_templates = vm["fixed-templates"].as<std::string>();
   const std::string field = vm["field"].as<std::string>();
   if (field == "gfp")
     r.field = Field::gfp;

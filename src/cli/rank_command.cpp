@@ -72,6 +72,11 @@ nlohmann::json rank_json(const RankRequest& request, const RankComputation& c, c
   j["architecture"] = architecture_json(request.arch, request.representation);
   j["partition"] = c.net.partition.I;
   j["partition_spec"] = c.net.partition.spec;
+  if (c.net.partition.is_submatrix())
+    j["submatrix"] = {{"vary", c.net.partition.vary_spec},
+                      {"vary_I", c.net.partition.vary_I},
+                      {"vary_J", c.net.partition.vary_J},
+                      {"fixed_templates", c.net.partition.fixed_templates}};
   j["index_order"] = "C";
   j["entry_degree"] = c.entry_degree;
   j["generic_rank_miss_probability_bound"] = c.miss_probability;
@@ -92,7 +97,12 @@ void print_table(const RankRequest& request, const RankComputation& c, const Upp
   o << "architecture   " << describe(request.arch) << ", F "
     << (request.representation == Representation::random ? "random" : "identity") << "\n"
     << "partition      " << c.net.partition.spec << "  I = {" << index_list(c.net.partition.I) << "}\n"
-    << "matrix         " << c.net.rows << " x " << c.net.cols << "  (index order C)\n"
+    << "matrix         " << c.net.rows << " x " << c.net.cols << "  (index order C)"
+    << (c.net.partition.is_submatrix() ? "  submatrix: " + c.net.partition.vary_spec + " positions vary, " +
+                                             std::to_string(c.net.partition.vary_I.size()) + " in I, " +
+                                             std::to_string(c.net.partition.vary_J.size()) + " in J"
+                                       : "")
+    << "\n"
     << "field          " << field_name(request);
   if (request.field == Field::rationals) o << "  (integer weights in [-" << request.weight_bound << ", " << request.weight_bound << "])";
   o << "\nseed           " << request.seed << "\n"

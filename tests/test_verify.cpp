@@ -1,0 +1,119 @@
+// seprank verify end to end: the committed theorem files all hold on their default
+// instances; deliberately false files are REFUTED or UNCONFIRMED with a non-zero exit;
+// malformed files give one error line naming file and line.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "process.hpp"
+#include "seprank/theorem_file.hpp"
+
+using test_support::run;
+using test_support::seprank_command;
+
+namespace {
+
+const std::string source_dir = SEPRANK_SOURCE_DIR;
+
+std::multiset<std::string> statuses(const nlohmann::json& j) {
+  std::multiset<std::string> out;
+  for (const auto& t : j["theorems"])
+    for (const auto& i : t["instances"])
+      for (const auto& c : i["claims"]) out.insert(c["status"].get<std::string>());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every statement in proofs/ is PROVEN on its default instances") {
+  const auto r = run(seprank_command("verify " + source_dir + "/proofs --json"));
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  std::set<std::string> ids;
+  for (const auto& t : j["theorems"]) ids.insert(t["id"].get<std::string>());
+  CHECK(ids == std::set<std::string>{"A1", "A2", "A3", "B1", "B2", "C1", "C2", "C3", "C4", "C5", "D1"});
+  const auto s = statuses(j);
+  CHECK(s.count("PROVEN") > 500);
+  CHECK(s.count("REFUTED") == 0);
+  CHECK(s.count("UNCONFIRMED") == 0);
+  CHECK(s.count("SKIPPED") == 0);  // nothing silently too large in the default set
+  CHECK(s.count("CONSISTENT") + s.count("PROVEN") + s.count("N/A") == s.size());
+  CHECK(j["summary"]["ok"] == true);
+}
+
+TEST_CASE("a false lower bound is REFUTED by the min-cut, with exit 1") {
+  const auto r = run(seprank_command("verify " + source_dir + "/tests/data/false-lower-nonoverlapping.toml --json"));
+  CHECK(r.exit_code == 1);
+  CHECK(statuses(nlohmann::json::parse(r.out)) == std::multiset<std::string>{"REFUTED"});
+}
+
+TEST_CASE("a false upper bound is REFUTED by the certified rank, with a certificate") {
+  const std::string dir = "/tmp/seprank_verify_test_" + std::to_string(::getpid());
+  const auto r = run(seprank_command("verify " + source_dir + "/tests/data/false-upper.toml --json --certificates " + dir));
+  CHECK(r.exit_code == 1);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(statuses(j) == std::multiset<std::string>{"REFUTED"});
+  const std::string note = j["theorems"][0]["instances"][0]["claims"][0]["note"];
+  CHECK(note.find("certificate") != std::string::npos);
+  // The counterexample's certificate is checked independently: rank >= 8 > 3.
+  const auto checked = run(std::string(SEPRANK_CHECK_BINARY) + " " + dir + "/FALSE-UPPER-counterexample-claim1-instance1.json");
+  CHECK(checked.exit_code == 0);
+  CHECK(checked.out.rfind("VERIFIED: rank >= 8", 0) == 0);
+  run("rm -rf " + dir);
+}
+
+TEST_CASE("an unprovable lower bound is UNCONFIRMED after retries, with the miss probability") {
+  const auto r = run(seprank_command("verify " + source_dir + "/tests/data/unconfirmed-symmetric.toml --json --retries 3"));
+  CHECK(r.exit_code == 1);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(statuses(j) == std::multiset<std::string>{"UNCONFIRMED"});
+  const auto& claim = j["theorems"][0]["instances"][0]["claims"][0];
+  CHECK(claim["tries"] == 4);
+  CHECK(claim["certified_lower"] == 3);  // dim Sym^2(K^2): the symmetric rank limit
+  CHECK(claim["note"].get<std::string>().find("P <= 2^") != std::string::npos);
+}
+
+TEST_CASE("malformed theorem files: one error line naming file and line, exit 65") {
+  struct Case {
+    const char* file;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"malformed-expression.toml", "malformed-expression.toml:8: instance M=2: unknown name 'Rr'"},
+      {"malformed-division.toml", "malformed-division.toml:8: instance M=2: division by zero"},
+      {"malformed-unknown-key.toml", "malformed-unknown-key.toml:13: [[claim]] unknown key 'hypotesis'"},
+      {"malformed-toml.toml", "malformed-toml.toml:3: not valid TOML"},
+  };
+  for (const Case& c : cases) {
+    const std::string file = c.file;
+    CAPTURE(file);
+    const auto r = run(seprank_command("verify " + source_dir + "/tests/data/" + file));
+    CHECK(r.exit_code == 65);
+    CHECK(r.out.empty());
+    CHECK(r.err.find(c.says) != std::string::npos);
+  }
+  const auto missing = run(seprank_command("verify /nonexistent/theorem.toml"));
+  CHECK(missing.exit_code == 66);
+}
+
+TEST_CASE("verify --json is byte-identical across runs and thread counts") {
+  const std::string args = "verify " + source_dir + "/proofs/C2.toml " + source_dir + "/proofs/A1.toml --json";
+  const auto a = run(seprank_command(args + " --threads 1"));
+  const auto b = run(seprank_command(args + " --threads 2"));
+  REQUIRE(a.exit_code == 0);
+  CHECK(a.out == b.out);
+}
+
+TEST_CASE("templates: repetition and substitution") {
+  const seprank::Parameters p = {{"L", 3}, {"C", 4}, {"H", 6}};
+  CHECK(seprank::substitute("2/2/1(,2/2/{C})^{L-1}", p, "t") == "2/2/1,2/2/4,2/2/4");
+  CHECK(seprank::substitute("(x)^{0}y", p, "t") == "y");
+  CHECK(seprank::substitute("mask:((0)^{H/2-2}1111(0)^{H/2-2})^{H-2}(0)^{2*H}", p, "t") ==
+        "mask:011110011110011110011110000000000000");
+  CHECK(seprank::substitute("{(H-2)/2}/1/{C}", p, "t") == "2/1/4");
+  CHECK_THROWS_WITH(seprank::substitute("{H/4}", p, "f.toml:3"), doctest::Contains("f.toml:3"));
+  CHECK_THROWS_WITH(seprank::substitute("(a)^{-1}", p, "f.toml:3"), doctest::Contains("repetition count"));
+  CHECK_THROWS_WITH(seprank::substitute("(a)b", p, "f.toml:3"), doctest::Contains("expected '(...)^{count}'"));
+  CHECK_THROWS_WITH(seprank::substitute("{H", p, "f.toml:3"), doctest::Contains("unmatched"));
+}
