@@ -20,11 +20,24 @@ const char* to_string(RankBackend backend) {
 }
 
 RankBackend rank_backend_for(std::uint64_t prime) {
-  // Thresholds from bench/bench_rank.cpp (docs/model.md "Rank mod p"). Balanced fields need p odd.
-  if (prime % 2 == 0) return RankBackend::flint;
-  if (prime <= fflas_max_prime(FflasField::balanced_float)) return RankBackend::fflas_balanced_float;
-  if (prime < (std::uint64_t{1} << 23)) return RankBackend::fflas_modular_double;
-  if (prime <= fflas_max_prime(FflasField::balanced_double)) return RankBackend::fflas_balanced_double;
+  // The fastest back-end for the prime that keeps the working memory within half the matrix,
+  // measured by bench/bench_rank.cpp (n = 2000 and 4000, rank n - 7, one core) and a peak-RSS
+  // probe (docs/model.md "Rank modulo p"):
+  //  * 2 < p < 2^11: ModularBalanced<float>, in place (at 1021, 25% faster than doubles);
+  //  * Modular<double> is as fast as dgetrf on (2^23.5, 2^24.5] with ~1/4 of the matrix as
+  //    working memory; below, its products convert to ModularBalanced<double> (FFLAS's fgemm
+  //    does so while 16p < 189812531), which costs a copy of the operands (peak 2x the
+  //    matrix) and up to 2x the time on (2^22.5, 2^23.5]: ModularBalanced<double> there
+  //    (at most 1.15x slower than Modular<double>'s best below 2^22.5, 1/4 working memory);
+  //  * ModularBalanced<double> above 2^24.5: 1.2-2x slower, still faster than FLINT up to
+  //    2^26.5 (94906266, the largest modulus of Modular<double>), where it meets FLINT;
+  //  * FLINT above, and for p = 2 (4-13x slower than dgetrf at every prime size; FLINT 2.9
+  //    has no BLAS; its in-place LU needs ~1/2 of the matrix).
+  if (prime <= 2) return RankBackend::flint;
+  if (prime < 2048) return RankBackend::fflas_balanced_float;
+  if (16 * prime < fflas_max_prime(FflasField::balanced_double)) return RankBackend::fflas_balanced_double;
+  if (prime <= 23726566) return RankBackend::fflas_modular_double;  // 2^24.5
+  if (prime <= fflas_max_prime(FflasField::modular_double)) return RankBackend::fflas_balanced_double;
   return RankBackend::flint;
 }
 
@@ -74,11 +87,11 @@ std::int64_t rank_mod_p_in_place(NmodMatrix& matrix, int threads) {
   const auto field = fflas_field_for(p);
   const auto stride = row_stride(matrix);
   if (!field || !stride) {
-    flint_set_num_threads(std::max(threads, 1));
+    if (threads > 0) flint_set_num_threads(threads);
     std::vector<slong> permutation(static_cast<std::size_t>(matrix.rows()));
     return nmod_mat_lu(permutation.data(), matrix.get(), 0);  // nmod_mat_rank's LU, in place
   }
-  set_blas_threads(threads);
+  if (threads > 0) set_blas_threads(threads);
   return fflas_rank_in_place(matrix.get()->rows[0], matrix.rows(), matrix.cols(), *stride, p, *field);
 }
 

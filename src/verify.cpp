@@ -8,6 +8,7 @@
 
 #include "seprank/certificate.hpp"
 #include "seprank/errors.hpp"
+#include "seprank/float_compare.hpp"
 #include "seprank/layer_spec_parser.hpp"
 #include "seprank/min_cut_bound.hpp"
 #include "seprank/rank_computation.hpp"
@@ -138,6 +139,13 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
     out.note += (out.note.empty() ? "" : "; ") + std::string("too large to assemble: ") + e.what();
   }
   if (best) out.certified_lower = best->rank;
+  if (best && options.compare_float) {
+    RankRequest float_request = request;
+    float_request.seed = out.seed;
+    const FloatComparison f = compare_float_with_exact(float_request, RealWeightDistribution::uniform);
+    out.float_rank = f.numerical ? std::to_string(f.numerical->rank) : "fails";
+    out.float_verdict = to_string(f.verdict);
+  }
   if (best && cut && Rational(best->rank) > *cut)
     throw Error(exit_internal, t.path + ": " + out.architecture + ": certified rank " + std::to_string(best->rank) +
                                    " exceeds the min-cut bound " + out.min_cut + " (D1): this is a bug in seprank");

@@ -59,7 +59,7 @@ std::string repeat(const std::string& layer, int times, const std::string& last)
 
 }  // namespace
 
-TEST_CASE("dyadic_residue: hand cases mod 7") {
+TEST_CASE("float compare: dyadic_residue: hand cases mod 7") {
   // Mod 7: 2^-1 = 4, 4^-1 = 2, and 2^3 = 8 = 1, so 2^k depends on k mod 3 only.
   CHECK(dyadic_residue(0.0, 7) == 0);
   CHECK(dyadic_residue(-0.0, 7) == 0);
@@ -76,7 +76,7 @@ TEST_CASE("dyadic_residue: hand cases mod 7") {
   CHECK(dyadic_residue(-std::ldexp(1.0, -1073), 7) == 5);  // -(2^-1074 * 2) = -2 = 5
 }
 
-TEST_CASE("dyadic_residue: hand cases mod the default prime, checked by multiplying back") {
+TEST_CASE("float compare: dyadic_residue: hand cases mod the default prime, checked by multiplying back") {
   // 0.5 -> the inverse of 2, (p + 1) / 2.
   CHECK(dyadic_residue(0.5, p) == (p + 1) / 2);
   // -0.75 = -3/4: r * 4 = -3 (mod p).
@@ -98,14 +98,14 @@ TEST_CASE("dyadic_residue: hand cases mod the default prime, checked by multiply
   CHECK(dyadic_residue(-2.0, p) == p - 2);
 }
 
-TEST_CASE("dyadic_residue refuses non-finite values and even moduli") {
+TEST_CASE("float compare: dyadic_residue refuses non-finite values and even moduli") {
   CHECK_THROWS_AS(dyadic_residue(std::numeric_limits<double>::infinity(), p), Error);
   CHECK_THROWS_AS(dyadic_residue(std::numeric_limits<double>::quiet_NaN(), p), Error);
   CHECK_THROWS_AS(dyadic_residue(0.5, 2), Error);
 }
 
-TEST_CASE("real weights: the specified mapping from SplitMix64") {
-  SplitMix64 a(1234567), b(1234567);
+TEST_CASE("float compare: real weights: the specified mapping from SplitMix64") {
+  SplitMix64 a(1234567);
   // Vigna's test vector for seed 1234567 starts 6457827717110365317.
   CHECK(unit_interval_double(a) == std::ldexp(static_cast<double>(6457827717110365317ULL >> 11), -53));
   for (int i = 0; i < 1000; ++i) {
@@ -120,10 +120,9 @@ TEST_CASE("real weights: the specified mapping from SplitMix64") {
     const double u1 = 1.0 - unit_interval_double(g2), u2 = unit_interval_double(g2);
     CHECK(z == std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
   }
-  (void)b;
 }
 
-TEST_CASE("real weights follow draw_weights' order and sizes, identity F is exact") {
+TEST_CASE("float compare: real weights follow draw_weights' order and sizes, identity F is exact") {
   RankRequest r = request_for("4x4", "3/1/2,2/1/3");
   r.representation = Representation::identity;
   const PreparedNetwork net = prepare_network(r);
@@ -139,7 +138,7 @@ TEST_CASE("real weights follow draw_weights' order and sizes, identity F is exac
   CHECK(w.layers[0][0] == symmetric_unit_double(rng));
 }
 
-TEST_CASE("the double evaluator on a hand-computed 2-position network") {
+TEST_CASE("float compare: the double evaluator on a hand-computed 2-position network") {
   // N = 2, M = 2, F = identity, one layer 2/1/1 (W_0 = [a b], W_1 = [c d]), readout e:
   // h(d0, d1) = e * W_0[d0] * W_1[d1], an outer product.
   RankRequest r = request_for("2", "2/1/1");
@@ -153,7 +152,7 @@ TEST_CASE("the double evaluator on a hand-computed 2-position network") {
   CHECK(m == std::vector<double>{-3.0 * 0.5 * 2.0, -3.0 * 0.5 * 0.75, -3.0 * -0.25 * 2.0, -3.0 * -0.25 * 0.75});
 }
 
-TEST_CASE("where double arithmetic is exact, each float entry reduces to the mod-p entry") {
+TEST_CASE("float compare: where double arithmetic is exact, each float entry reduces to the mod-p entry") {
   // Weights k/4 with |k| <= 4 on small networks: every product and sum stays far below 53
   // bits, so the doubles are the exact rationals and dyadic_residue(entry) must equal the
   // entry that assemble_mod_p computes from dyadic_residue(weights).
@@ -196,7 +195,7 @@ TEST_CASE("where double arithmetic is exact, each float entry reduces to the mod
   }
 }
 
-TEST_CASE("numerical_rank: numpy's tolerance and the others, on given singular values") {
+TEST_CASE("float compare: numerical_rank: numpy's tolerance and the others, on given singular values") {
   const double eps = std::numeric_limits<double>::epsilon();
   // 4 x 6 matrix: tol = 10 * 6 * eps.
   const NumericalRank n = numerical_rank({10.0, 1.0, 2e-9, 1e-14}, 4, 6);
@@ -225,7 +224,7 @@ TEST_CASE("numerical_rank: numpy's tolerance and the others, on given singular v
   CHECK(!all_zero.largest_gap.has_value());
 }
 
-TEST_CASE("singular_values through LAPACK: shapes, order, and agreement to rounding") {
+TEST_CASE("float compare: singular_values through LAPACK: shapes, order, and agreement to rounding") {
   // diag(3, 2, 1, 0) in a 4 x 5 matrix, rows permuted: singular values 3, 2, 1, 0.
   std::vector<double> a(4 * 5, 0.0);
   a[0 * 5 + 1] = 1.0;
@@ -252,9 +251,9 @@ TEST_CASE("singular_values through LAPACK: shapes, order, and agreement to round
 // The smallest instances found where the float rank (numpy's default) is wrong. Each asserts
 // the exact rank of the rational network (mod p, and equal to the min-cut bound, so exact over
 // Q) and records what floating point said. docs/float-comparison.md has the table and why.
-TEST_CASE("regression: smallest float failures, exact side asserted, float rank recorded") {
+TEST_CASE("float compare: regression: smallest float failures, exact side asserted, float rank recorded") {
   struct Case {
-    const char* what;
+    std::string what;
     RankRequest request;
     RealWeightDistribution weights;
     std::int64_t exact_rank;
@@ -302,7 +301,7 @@ TEST_CASE("regression: smallest float failures, exact side asserted, float rank 
   }
 }
 
-TEST_CASE("the underflow instance: all 16 entries are subnormal though exactly nonzero") {
+TEST_CASE("float compare: the underflow instance: all 16 entries are subnormal though exactly nonzero") {
   // Not a LAPACK matter: each entry is a product of 2^9-fold powers of numbers below 1.
   const FloatComparison f = compare_float_with_exact(
       request_for("4", repeat("2/1/1", 9, "4/4/1"), 2, Padding::same, 2), RealWeightDistribution::uniform);
@@ -310,7 +309,7 @@ TEST_CASE("the underflow instance: all 16 entries are subnormal though exactly n
   CHECK(f.overflow_entries == 0);
 }
 
-TEST_CASE("compare refuses an even prime and the Q field") {
+TEST_CASE("float compare: compare refuses an even prime and the Q field") {
   RankRequest r = request_for("4", "2/1/2,3/1/1");
   r.prime = 2;
   CHECK_THROWS_AS(compare_float_with_exact(r, RealWeightDistribution::uniform), Error);
@@ -319,7 +318,7 @@ TEST_CASE("compare refuses an even prime and the Q field") {
   CHECK_THROWS_AS(compare_float_with_exact(r, RealWeightDistribution::uniform), Error);
 }
 
-TEST_CASE("compare --json: one object with the contract's fields") {
+TEST_CASE("float compare: compare --json: one object with the contract's fields") {
   const auto r = run(seprank_command("compare --input 8 --layers 3/1/2,6/1/1 --json"));
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
@@ -351,7 +350,7 @@ TEST_CASE("compare --json: one object with the contract's fields") {
   CHECK(std::find(std::begin(verdicts), std::end(verdicts), j["verdict"].get<std::string>()) != std::end(verdicts));
 }
 
-TEST_CASE("compare: same seed gives byte-identical output, with 1 or 2 threads; weights modes") {
+TEST_CASE("float compare: compare: same seed gives byte-identical output, with 1 or 2 threads; weights modes") {
   const std::string args = "compare --input 3x3 --layers 2/1/2,2/1/2 --partition odd-even --seed 4 --json";
   const auto a = run(seprank_command(args + " --threads 1"));
   const auto b = run(seprank_command(args + " --threads 2"));
@@ -365,7 +364,7 @@ TEST_CASE("compare: same seed gives byte-identical output, with 1 or 2 threads; 
   CHECK(nlohmann::json::parse(g1.out)["weights"] == "gaussian");
 }
 
-TEST_CASE("compare: the human table ends with the verdict; overflow gives FLOAT FAILS") {
+TEST_CASE("float compare: compare: the human table ends with the verdict; overflow gives FLOAT FAILS") {
   const auto r = run(seprank_command("compare --input 8 --layers 3/1/2,6/1/1"));
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("float rank     ") != std::string::npos);
@@ -383,7 +382,7 @@ TEST_CASE("compare: the human table ends with the verdict; overflow gives FLOAT 
   CHECK(j["singular_values"].empty());
 }
 
-TEST_CASE("compare: every bad input gets one error line and its exit code") {
+TEST_CASE("float compare: compare: every bad input gets one error line and its exit code") {
   struct Case {
     const char* args;
     int code;

@@ -117,3 +117,21 @@ TEST_CASE("templates: repetition and substitution") {
   CHECK_THROWS_WITH(seprank::substitute("(a)b", p, "f.toml:3"), doctest::Contains("expected '(...)^{count}'"));
   CHECK_THROWS_WITH(seprank::substitute("{H", p, "f.toml:3"), doctest::Contains("unmatched"));
 }
+
+TEST_CASE("verify --compare-float adds the float rank as data beside each verdict") {
+  const auto r = run(seprank_command("verify " + source_dir + "/proofs/C3.toml --compare-float --json"));
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  int with_float = 0;
+  for (const auto& i : j["theorems"][0]["instances"])
+    for (const auto& c : i["claims"])
+      if (!c["certified_lower"].is_null()) {
+        CHECK(c.contains("float_rank"));
+        CHECK(c.contains("float_verdict"));
+        ++with_float;
+      }
+  CHECK(with_float > 0);
+  // The verdicts themselves do not depend on floating point.
+  const auto plain = run(seprank_command("verify " + source_dir + "/proofs/C3.toml --json"));
+  CHECK(nlohmann::json::parse(plain.out)["summary"] == j["summary"]);
+}

@@ -4,7 +4,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-  g++ cmake make python3 \
+  g++ cmake make python3 python3-matplotlib \
   libflint-dev libgmp-dev \
   libboost-program-options-dev libboost-graph-dev \
   doctest-dev nlohmann-json3-dev libssl-dev libtomlplusplus-dev \

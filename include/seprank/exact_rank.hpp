@@ -10,6 +10,10 @@
 
 namespace seprank {
 
+// `--prime fast`: 2^24 - 3, the largest prime below 2^24, where FFLAS-FFPACK's Modular<double>
+// ranks as fast as LAPACK's dgetrf factors a double matrix (bench/bench_rank.cpp).
+inline constexpr std::uint64_t fast_prime = 16777213;
+
 // Which library computes a rank mod p (bench/bench_rank.cpp measures them side by side).
 enum class RankBackend { flint, fflas_balanced_float, fflas_modular_double, fflas_balanced_double };
 const char* to_string(RankBackend backend);
@@ -19,7 +23,9 @@ RankBackend rank_backend_for(std::uint64_t prime);
 // threads for FFLAS-FFPACK, FLINT's thread pool for FLINT).
 std::int64_t rank_mod_p(const NmodMatrix& matrix, int threads = 1);
 // The same rank computed in the matrix's own storage, which it overwrites (no working copy:
-// the memory is the matrix plus O(rows + cols) and the back-end's buffers).
+// the memory is the matrix plus the back-end's temporaries, measured <= half the matrix).
+// threads <= 0 leaves the process-wide thread settings (FLINT's, the BLAS's) as they are, so
+// that several threads can each rank their own matrix at once.
 std::int64_t rank_mod_p_in_place(NmodMatrix& matrix, int threads = 1);
 // The same rank by FLINT's nmod_mat_rank whatever the prime (the independent cross-check).
 std::int64_t rank_mod_p_flint(const NmodMatrix& matrix, int threads = 1);

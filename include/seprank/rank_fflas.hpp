@@ -11,7 +11,7 @@ namespace seprank {
 // (Givaro's maxCardinality: a·b + c must be exact in the floating-point type).
 enum class FflasField {
   balanced_float,   // ModularBalanced<float>, residues in [-(p-1)/2, (p-1)/2], p <= 8191
-  modular_double,   // Modular<double>, residues in [0, p), p <= 94906265 (~2^26.5)
+  modular_double,   // Modular<double>, residues in [0, p), p <= 94906266 (~2^26.5)
   balanced_double,  // ModularBalanced<double>, p <= 189812531 (~2^27.5)
 };
 

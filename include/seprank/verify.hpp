@@ -20,6 +20,7 @@ struct VerifyOptions {
   std::optional<std::string> certificates_dir;
   std::uint64_t seed = 1;
   int retries = 2;  // extra seeds tried before a lower bound is UNCONFIRMED
+  bool compare_float = false;  // also rank the same network in double precision (data only)
   int threads = 1;
   std::uint64_t max_memory_bytes = std::uint64_t{16} << 30;
 };
@@ -35,6 +36,10 @@ struct ClaimResult {
   int tries = 0;
   double seconds = 0;
   std::uint64_t seed = 0;      // the seed whose rank is reported
+  // With compare_float: numpy's matrix_rank of a double-precision draw of the same seed, and
+  // its verdict against the exact rank of those very weights. Data beside the verdict above.
+  std::string float_rank;
+  std::string float_verdict;
 };
 
 struct InstanceResult {

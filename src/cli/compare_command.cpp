@@ -120,6 +120,11 @@ nlohmann::json compare_json(const RankRequest& request, const FloatComparison& c
   j["architecture"] = architecture_json(request.arch, request.representation);
   j["partition"] = c.net.partition.I;
   j["partition_spec"] = c.net.partition.spec;
+  if (c.net.partition.is_submatrix())  // both ranks are then of the same submatrix
+    j["submatrix"] = {{"vary", c.net.partition.vary_spec},
+                      {"vary_I", c.net.partition.vary_I},
+                      {"vary_J", c.net.partition.vary_J},
+                      {"fixed_templates", c.net.partition.fixed_templates}};
   j["index_order"] = "C";
   return j;
 }
@@ -129,7 +134,9 @@ void print_table(const RankRequest& request, const FloatComparison& c) {
   o << "architecture   " << describe(request.arch) << ", F "
     << (request.representation == Representation::random ? "random" : "identity") << "\n"
     << "partition      " << c.net.partition.spec << "  I = {" << index_list(c.net.partition.I) << "}\n"
-    << "matrix         " << c.net.rows << " x " << c.net.cols << "  (index order C)\n"
+    << "matrix         " << c.net.rows << " x " << c.net.cols << "  (index order C)"
+    << (c.net.partition.is_submatrix() ? "  submatrix: " + c.net.partition.vary_spec + " positions vary" : "")
+    << "\n"
     << "weights        " << distribution_description(c.distribution) << " as doubles, seed " << request.seed << "\n"
     << "entries        " << c.overflow_entries << " inf/NaN (overflow), " << c.underflow_entries
     << " zero or subnormal but exactly nonzero (underflow)\n";

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "seprank/errors.hpp"
+#include "seprank/exact_rank.hpp"
 #include "seprank/layer_spec_parser.hpp"
 
 namespace po = boost::program_options;
@@ -27,7 +28,8 @@ po::options_description network_options() {
       ("fixed-templates", po::value<std::string>()->default_value("0"),
        "templates of the positions --vary leaves out: one for all, or one digit per position")
       ("field", po::value<std::string>()->default_value("gfp"), "gfp (rank over GF(p)) or Q (exact rank over Q)")
-      ("prime", po::value<std::string>(), "the prime p for --field gfp (default 2^62 - 57)")
+      ("prime", po::value<std::string>(),
+       "the prime p for --field gfp (default 2^62 - 57), or 'fast': 2^24 - 3, ranked at BLAS speed")
       ("seed", po::value<std::string>()->default_value("1"), "seed of the weight generator (SplitMix64)")
       ("templates-matrix", po::value<std::string>()->default_value("random"), "F: random or identity")
       ("weight-bound", po::value<std::string>()->default_value(std::to_string(default_weight_bound)),
@@ -84,7 +86,7 @@ RankRequest rank_request_from(const po::variables_map& vm) {
     throw usage_error("--field: '" + field + "' is not one of gfp, Q");
   if (vm.count("prime")) {
     if (r.field != Field::gfp) throw usage_error("--prime applies to --field gfp only");
-    r.prime = parse_unsigned(vm, "prime");
+    r.prime = vm["prime"].as<std::string>() == "fast" ? fast_prime : parse_unsigned(vm, "prime");
   }
   r.seed = parse_unsigned(vm, "seed");
   const std::string f = vm["templates-matrix"].as<std::string>();

@@ -46,10 +46,11 @@ std::string seconds_text(double s) {
   return buf;
 }
 
-void print_theorem(const TheoremResult& t) {
+void print_theorem(const TheoremResult& t, bool with_float) {
   std::cout << "\n== " << t.id << ": " << t.title << "  (" << t.path << ")\n";
   std::vector<std::vector<std::string>> rows = {
       {"instance", "claim", "lower claimed", "certified", "min-cut", "upper claimed", "status", "time", "note"}};
+  if (with_float) rows[0].insert(rows[0].begin() + 7, "float rank");
   for (const InstanceResult& i : t.instances)
     for (std::size_t c = 0; c < i.claims.size(); ++c) {
       const ClaimResult& r = i.claims[c];
@@ -57,6 +58,7 @@ void print_theorem(const TheoremResult& t) {
       const std::string name = t.claim_names[index].empty() ? std::to_string(index + 1) : t.claim_names[index];
       rows.push_back({i.parameters, name, cell(r.claimed_lower), cell(r.certified_lower), cell(r.min_cut),
                       cell(r.claimed_upper), to_string(r.status), seconds_text(r.seconds), r.note});
+      if (with_float) rows.back().insert(rows.back().begin() + 7, cell(r.float_rank));
     }
   std::vector<std::size_t> width(rows[0].size(), 0);
   for (const auto& row : rows)
@@ -87,6 +89,10 @@ nlohmann::json theorem_json(const TheoremResult& t, bool timings) {
                           {"seed", r.seed},
                           {"note", r.note}};
       if (timings) j["seconds"] = r.seconds;
+      if (!r.float_verdict.empty()) {
+        j["float_rank"] = r.float_rank;
+        j["float_verdict"] = r.float_verdict;
+      }
       claims.push_back(std::move(j));
     }
     nlohmann::json names = nlohmann::json::array();
@@ -108,6 +114,7 @@ int verify_command(int argc, const char* const* argv) {
       ("retries", po::value<std::string>()->default_value("2"), "extra seeds tried before a lower bound is UNCONFIRMED")
       ("threads", po::value<std::string>()->default_value("0"), "threads (0 = all cores)")
       ("max-memory", po::value<std::string>()->default_value("16384"), "skip instances whose rank needs more MiB than this")
+      ("compare-float", "add a column: numpy's float rank of the same network in double precision (data, not a verdict)")
       ("json", "print one JSON object on stdout instead of the tables")
       ("timings", "include times in --json output")
       ("help", "show this help");
@@ -128,6 +135,7 @@ int verify_command(int argc, const char* const* argv) {
   }
   VerifyOptions o;
   o.extended = vm.count("extended") > 0;
+  o.compare_float = vm.count("compare-float") > 0;
   if (vm.count("certificates")) o.certificates_dir = vm["certificates"].as<std::string>();
   o.seed = parse_unsigned(vm, "seed");
   const std::uint64_t retries = parse_unsigned(vm, "retries");
@@ -160,7 +168,7 @@ int verify_command(int argc, const char* const* argv) {
     if (json)
       theorems.push_back(theorem_json(r, vm.count("timings") > 0));
     else
-      print_theorem(r);
+      print_theorem(r, o.compare_float);
   }
   int total = 0;
   for (const auto& [status, n] : counts) total += n;
