@@ -29,18 +29,8 @@ std::vector<double> assemble_doubles(const PreparedNetwork& net, const RealNetwo
   const CompiledNetwork<DoubleRing> compiled(DoubleRing{}, net.arch, net.geometry, double_weight_codes(weights),
                                              &plan.input_reach());
   std::vector<double> matrix(static_cast<std::size_t>(net.rows * net.cols));
-  auto fill = [&](std::uint64_t begin, std::uint64_t end) {
-    assemble_rows(compiled, plan, begin, end, net.partition.vary_I.size(),
-                  [&](std::uint64_t r, std::uint64_t c, double v) { matrix[r * net.cols + c] = v; });
-  };
-  // Every cached partial product equals what a full evaluation computes (same operations in
-  // the same order), so entries are identical whichever row a thread starts from.
-  const auto parts = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::max(threads, 1)), 1, net.rows);
-  std::vector<std::thread> workers;
-  for (std::uint64_t t = 1; t < parts; ++t)
-    workers.emplace_back(fill, net.rows * t / parts, net.rows * (t + 1) / parts);
-  fill(0, net.rows / parts);
-  for (auto& w : workers) w.join();
+  assemble_rows_parallel(compiled, plan, net.rows, net.partition.vary_I.size(), threads,
+                         [&](std::uint64_t r, std::uint64_t c, double v) { matrix[r * net.cols + c] = v; });
   return matrix;
 }
 

@@ -1,15 +1,20 @@
 #include "seprank/multimodular_rank.hpp"
 
+#include <flint/flint.h>
 #include <flint/fmpz.h>
 #include <flint/ulong_extras.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "seprank/assemble.hpp"
 #include "seprank/exact_rank.hpp"
+#include "seprank/rank_fflas.hpp"
 
 namespace seprank {
 
@@ -54,11 +59,20 @@ MultimodularRank multimodular_rank(const PreparedNetwork& net, double entry_bits
   std::int64_t proven_upper = matrix_size;
   if (options.upper_bound && *options.upper_bound < static_cast<std::uint64_t>(matrix_size))
     proven_upper = static_cast<std::int64_t>(*options.upper_bound);
+  // Small matrices: one prime per thread at once (each thread assembles and ranks its own
+  // matrix single-threaded); large ones: one prime at a time, all threads on it.
+  const int threads = std::max(options.threads, 1);
+  const bool one_prime_per_thread =
+      threads > 1 && net.rows * net.cols <= multimodular_parallel_entries;
+  const std::size_t batch = one_prime_per_thread ? static_cast<std::size_t>(threads) : 1;
+  if (one_prime_per_thread) {
+    flint_set_num_threads(1);
+    set_blas_threads(1);
+  }
   Fmpz product;
   std::uint64_t next_below = options.first_prime == ~std::uint64_t{0} ? options.first_prime : options.first_prime + 1;
   for (;;) {
-    // Stopping rules, checked before each prime (the first test needs no prime at all when
-    // the matrix is empty).
+    // The stopping rules, before each batch of primes.
     if (out.rank >= proven_upper) {
       out.exact = true;
       out.stopped_by = out.rank == matrix_size ? "matrix size" : "upper bound";
@@ -76,19 +90,59 @@ MultimodularRank multimodular_rank(const PreparedNetwork& net, double entry_bits
       out.stopped_by = "prime limit";
       break;
     }
-    const std::uint64_t p = previous_prime(next_below);
-    if (p == 0) throw std::runtime_error("multimodular_rank: ran out of primes");
-    next_below = p;
-    auto start = std::chrono::steady_clock::now();
-    NmodMatrix matrix = assemble_mod_p(net, p, options.threads);  // integer weights reduced mod p
-    out.assembly_seconds += seconds_since(start);
-    start = std::chrono::steady_clock::now();
-    const std::int64_t r = rank_mod_p_in_place(matrix, options.threads);
-    out.rank_seconds += seconds_since(start);
-    out.primes.push_back(p);
-    out.ranks.push_back(r);
-    out.rank = std::max(out.rank, r);
-    fmpz_mul_ui(product.v, product.v, p);
+    std::size_t count = batch;
+    if (options.max_primes) count = std::min(count, options.max_primes - out.primes.size());
+    std::vector<std::uint64_t> primes;
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::uint64_t p = previous_prime(next_below);
+      if (p == 0) throw std::runtime_error("multimodular_rank: ran out of primes");
+      primes.push_back(next_below = p);
+    }
+    const auto batch_start = std::chrono::steady_clock::now();
+    std::vector<std::int64_t> ranks(count);
+    std::vector<double> assembly(count), rank_time(count);
+    auto run = [&](std::size_t k, int inner_threads) {
+      auto start = std::chrono::steady_clock::now();
+      NmodMatrix matrix = assemble_mod_p(net, primes[k], inner_threads);  // integer weights reduced mod p
+      assembly[k] = seconds_since(start);
+      start = std::chrono::steady_clock::now();
+      ranks[k] = rank_mod_p_in_place(matrix, one_prime_per_thread ? 0 : inner_threads);
+      rank_time[k] = seconds_since(start);
+    };
+    if (count == 1) {
+      run(0, one_prime_per_thread ? 1 : threads);
+    } else {
+      std::vector<std::thread> workers;
+      std::vector<std::exception_ptr> errors(count);
+      for (std::size_t k = 1; k < count; ++k)
+        workers.emplace_back([&, k] {
+          try {
+            run(k, 1);
+          } catch (...) {
+            errors[k] = std::current_exception();
+          }
+        });
+      try {
+        run(0, 1);
+      } catch (...) {
+        errors[0] = std::current_exception();
+      }
+      for (auto& w : workers) w.join();
+      for (auto& e : errors)
+        if (e) std::rethrow_exception(e);
+    }
+    // Wall-clock time of the batch, split between assembly and rank as their thread times.
+    const double wall = seconds_since(batch_start);
+    double a = 0, r = 0;
+    for (std::size_t k = 0; k < count; ++k) a += assembly[k], r += rank_time[k];
+    out.assembly_seconds += a + r > 0 ? wall * a / (a + r) : 0;
+    out.rank_seconds += a + r > 0 ? wall * r / (a + r) : wall;
+    for (std::size_t k = 0; k < count; ++k) {
+      out.primes.push_back(primes[k]);
+      out.ranks.push_back(ranks[k]);
+      out.rank = std::max(out.rank, ranks[k]);
+      fmpz_mul_ui(product.v, product.v, primes[k]);
+    }
   }
   return out;
 }

@@ -8,6 +8,7 @@
 
 #include "seprank/errors.hpp"
 #include "seprank/matricization.hpp"
+#include "seprank/multimodular_rank.hpp"
 
 namespace seprank {
 
@@ -43,7 +44,11 @@ void check_memory(const PreparedNetwork& net, const RankRequest& request) {
   // or a full working copy where a caller ranks a copy (certificates' rank profile). Over Q
   // the rank is multi-modular (multimodular_rank.hpp): one matrix mod p at a time, the same.
   const double bytes_per_entry = 2 * sizeof(mp_limb_t);
-  const double need = entries * bytes_per_entry;
+  double need = entries * bytes_per_entry;
+  // Over Q, small matrices are ranked one prime per thread at once: `threads` of them.
+  if (request.field == Field::rationals && request.threads > 1 &&
+      net.rows * net.cols <= multimodular_parallel_entries)
+    need *= request.threads;
   if (need > static_cast<double>(request.max_memory_bytes))
     throw resource_error("the " + std::to_string(net.rows) + " x " + std::to_string(net.cols) +
                          " matricization needs about " + std::to_string(std::llround(need / 1048576.0)) +

@@ -170,6 +170,13 @@ TEST_CASE("the multi-modular rank over Q equals FLINT's fmpz_mat_rank on 20 rand
       CHECK(h.rank == reference);
       CHECK(h.exact);
       if (h.rank < static_cast<std::int64_t>(std::min(c.net.rows, c.net.cols))) CHECK(h.stopped_by == "Hadamard bound");
+      // Two primes at once, one per thread: the same rank, the same rule.
+      MultimodularOptions two;
+      two.threads = 2;
+      const MultimodularRank t = multimodular_rank(c.net, bits, two);
+      CHECK(t.rank == reference);
+      CHECK(t.stopped_by == h.stopped_by);
+      CHECK(t.primes.size() >= h.primes.size());
       // Small primes (the FFLAS bands) give the same rank.
       MultimodularOptions fast;
       fast.first_prime = fast_prime;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <thread>
 #include <vector>
 
 #include "seprank/grid_evaluator.hpp"
@@ -82,6 +83,21 @@ void assemble_rows(const CompiledNetwork<Ring>& net, const AssemblyPlan& plan, s
     }
     eval.evaluate_units(plan.units_by_reach(), plan.counts(k), assignment.data(), static_cast<int>(k));
   }
+}
+
+// assemble_rows over all rows of the plan's matrix, split into `threads` contiguous row ranges
+// run in parallel. Rows are independent and each is written once, so `write` needs no locking
+// as long as distinct rows go to distinct memory, and the result does not depend on the split
+// (every cached partial product is what a full evaluation computes, in the same order).
+template <class Ring, class Write>
+void assemble_rows_parallel(const CompiledNetwork<Ring>& net, const AssemblyPlan& plan, std::uint64_t rows,
+                            std::size_t i_size, int threads, Write&& write) {
+  const auto parts = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::max(threads, 1)), 1, rows);
+  auto fill = [&](std::uint64_t begin, std::uint64_t end) { assemble_rows(net, plan, begin, end, i_size, write); };
+  std::vector<std::thread> workers;
+  for (std::uint64_t t = 1; t < parts; ++t) workers.emplace_back(fill, rows * t / parts, rows * (t + 1) / parts);
+  fill(0, rows / parts);
+  for (auto& w : workers) w.join();
 }
 
 }  // namespace seprank

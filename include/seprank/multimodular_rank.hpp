@@ -29,6 +29,10 @@
 
 namespace seprank {
 
+// Matrices of at most this many entries are ranked one prime per thread at once (so memory
+// holds `threads` of them); larger ones one prime at a time with all threads.
+inline constexpr std::uint64_t multimodular_parallel_entries = std::uint64_t{1} << 22;
+
 struct MultimodularOptions {
   int threads = 1;
   // A proven upper bound on the rank over Q (e.g. the min-cut bound), besides min(rows, cols).
@@ -48,7 +52,7 @@ struct MultimodularRank {
   std::vector<std::int64_t> ranks;    // rank modulo each
   std::int64_t hadamard_bits = 0;     // L with H(rank+1) <= 2^L, at the end
   std::int64_t product_bits = 0;      // bit length of the product of the primes used
-  double assembly_seconds = 0;
+  double assembly_seconds = 0;  // wall-clock, summed over the primes
   double rank_seconds = 0;
 };
 
