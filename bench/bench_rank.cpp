@@ -2,12 +2,13 @@
 // and LAPACK dgetrf (double, the physical-limit proxy), in one process, on n × n matrices of
 // rank n - 7, with 1 and 2 threads. Every exact method must report rank n - 7.
 //
-// usage: bench_rank [--sizes 1000,2000,4000] [--reps 3] [--threads 1,2] [--quick]
-//   --quick: only dgetrf, the best FFLAS fields, FLINT at 62 bits and seprank's paths.
-// Prints one table per (n, threads): median seconds over the repetitions, the ratio to
-// dgetrf and to the fastest FFLAS configuration of the same prime size class. The
-// repetitions are interleaved (every configuration once, then again) so that a load
-// change on the machine affects all configurations alike.
+// usage: bench_rank [--sizes 1000,2000,4000] [--reps 3] [--threads 1,2] [--quick] [--primes p,q]
+//   --quick: fewer FFLAS primes, no FLINT below 62 bits; --primes: only these primes' rows.
+// Prints one table per (n, threads): median wall and CPU seconds over the repetitions, the
+// ratio to dgetrf and to the fastest FFLAS configuration for primes of the same bit length.
+// The repetitions are interleaved (every configuration once, then again) so that a load
+// change on the machine affects all configurations alike; on a shared machine the CPU
+// column of the one-thread tables is the steadier one.
 #include <flint/flint.h>
 #include <flint/nmod_mat.h>
 #include <flint/ulong_extras.h>
@@ -17,6 +18,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <map>
 #include <string>
@@ -81,51 +83,76 @@ std::vector<std::uint64_t> make_matrix(std::int64_t n, std::int64_t deficit, std
   return a;
 }
 
-struct Config {
-  std::string name;
-  std::string size_class;  // "float", "double", "62-bit", ... (ratios are taken within a class)
-  std::uint64_t prime = 0;  // 0: dgetrf
-  bool fflas = false;
-  // Runs once and returns (rank, seconds of the measured part).
-  std::function<std::pair<std::int64_t, double>(const std::vector<std::uint64_t>&, std::int64_t)> run;
+struct Timing {
+  std::int64_t rank = -1;  // -1: no exact rank (dgetrf)
+  double wall = 0, cpu = 0;
 };
 
-std::pair<std::int64_t, double> run_dgetrf(const std::vector<std::uint64_t>& src, std::int64_t n) {
+// CPU time of the calling thread: all the work when the BLAS and FLINT use one thread, and
+// unaffected by other processes competing for the cores.
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// Times `f` (wall-clock and process CPU).
+template <class F>
+Timing timed(F&& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const double c0 = thread_cpu_seconds();
+  Timing t;
+  t.rank = f();
+  t.cpu = thread_cpu_seconds() - c0;
+  t.wall = seconds(t0);
+  return t;
+}
+
+struct Config {
+  std::string name;
+  std::uint64_t prime = 0;  // 0: dgetrf
+  bool fflas = false;       // an FFLAS-FFPACK configuration (the reference of its prime size)
+  std::function<Timing(const std::vector<std::uint64_t>&, std::int64_t, int threads)> run;
+};
+
+Timing run_dgetrf(const std::vector<std::uint64_t>& src, std::int64_t n) {
   std::vector<double> a(src.size());
   for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<double>(src[i]);
   std::vector<int> ipiv(static_cast<std::size_t>(n));
   const int nn = static_cast<int>(n);
-  int info = 0;
-  const auto t0 = std::chrono::steady_clock::now();
-  dgetrf_(&nn, &nn, a.data(), &nn, ipiv.data(), &info);
-  const double t = seconds(t0);
-  return {-1, t};  // no exact rank from floating point
+  return timed([&] {
+    int info = 0;
+    dgetrf_(&nn, &nn, a.data(), &nn, ipiv.data(), &info);
+    return std::int64_t{-1};  // no exact rank from floating point
+  });
 }
 
-std::pair<std::int64_t, double> run_flint(const std::vector<std::uint64_t>& src, std::int64_t n, std::uint64_t p) {
+NmodMatrix to_nmod(const std::vector<std::uint64_t>& src, std::int64_t n, std::uint64_t p) {
   NmodMatrix m(n, n, p);
   for (std::int64_t i = 0; i < n; ++i)
     std::memcpy(m.get()->rows[i], &src[static_cast<std::size_t>(i * n)], static_cast<std::size_t>(n) * sizeof(mp_limb_t));
-  const auto t0 = std::chrono::steady_clock::now();
-  const std::int64_t r = nmod_mat_rank(m.get());
-  return {r, seconds(t0)};
+  return m;
 }
 
-std::pair<std::int64_t, double> run_fflas(const std::vector<std::uint64_t>& src, std::int64_t n, std::uint64_t p,
-                                          FflasField field) {
-  double inner = 0;
-  const std::int64_t r = fflas_rank(src.data(), n, n, n, p, field, &inner);
-  return {r, inner};  // FFPACK::Rank alone, without the conversion from residues
+Timing run_flint(const std::vector<std::uint64_t>& src, std::int64_t n, std::uint64_t p) {
+  const NmodMatrix m = to_nmod(src, n, p);
+  return timed([&] { return static_cast<std::int64_t>(nmod_mat_rank(m.get())); });
 }
 
-std::pair<std::int64_t, double> run_seprank(const std::vector<std::uint64_t>& src, std::int64_t n, std::uint64_t p,
-                                            int threads) {
-  NmodMatrix m(n, n, p);
-  for (std::int64_t i = 0; i < n; ++i)
-    std::memcpy(m.get()->rows[i], &src[static_cast<std::size_t>(i * n)], static_cast<std::size_t>(n) * sizeof(mp_limb_t));
-  const auto t0 = std::chrono::steady_clock::now();
-  const std::int64_t r = rank_mod_p_in_place(m, threads);  // what compute_rank does after assembly
-  return {r, seconds(t0)};
+// FFPACK::Rank alone: the conversion from residues is not timed.
+Timing run_fflas(const std::vector<std::uint64_t>& src, std::int64_t n, std::uint64_t p, FflasField field) {
+  RankTiming inner;
+  Timing t;
+  t.rank = fflas_rank(src.data(), n, n, n, p, field, &inner);
+  t.wall = inner.wall_seconds;
+  t.cpu = inner.cpu_seconds;
+  return t;
+}
+
+// Everything compute_rank does after assembly: dispatch, in-place conversion, rank.
+Timing run_seprank(const std::vector<std::uint64_t>& src, std::int64_t n, std::uint64_t p, int threads) {
+  NmodMatrix m = to_nmod(src, n, p);
+  return timed([&] { return rank_mod_p_in_place(m, threads); });
 }
 
 std::vector<std::int64_t> parse_list(const char* text) {
@@ -152,6 +179,7 @@ int main(int argc, char** argv) {
   std::vector<std::int64_t> thread_counts = {1, 2};
   int reps = 3;
   bool quick = false;
+  std::vector<std::int64_t> only_primes;  // keep only these primes' rows (and dgetrf)
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--sizes" && i + 1 < argc)
@@ -162,100 +190,135 @@ int main(int argc, char** argv) {
       reps = std::max(1, std::atoi(argv[++i]));
     else if (a == "--quick")
       quick = true;
+    else if (a == "--primes" && i + 1 < argc)
+      only_primes = parse_list(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: bench_rank [--sizes 1000,2000,4000] [--reps 3] [--threads 1,2] [--quick]\n");
+      std::fprintf(stderr, "usage: bench_rank [--sizes 1000,2000,4000] [--reps 3] [--threads 1,2] [--quick] [--primes p,q]\n");
       return 64;
     }
   }
   const std::int64_t deficit = 7;
 
   std::vector<Config> configs;
-  configs.push_back({"LAPACK dgetrf (double)", "double", 0, false,
-                     [](const auto& m, std::int64_t n) { return run_dgetrf(m, n); }});
-  auto add_fflas = [&](FflasField field, int bits, const std::string& cls) {
-    const std::uint64_t p = bits == 13 && field == FflasField::balanced_float ? fflas_max_prime(field)
-                                                                               : prime_below_power_of_two(bits);
-    const std::uint64_t q = bits == 11 ? 2039 : p;
-    if (q > fflas_max_prime(field)) return;
-    configs.push_back({std::string("FFLAS ") + to_string(field) + " " + std::to_string(bit_length(q)) + "-bit", cls, q,
-                       true, [q, field](const auto& m, std::int64_t n) { return run_fflas(m, n, q, field); }});
+  configs.push_back({"LAPACK dgetrf (double)", 0, false,
+                     [](const auto& m, std::int64_t n, int) { return run_dgetrf(m, n); }});
+  auto add_fflas = [&](FflasField field, std::uint64_t p) {
+    if (p > fflas_max_prime(field)) return;
+    configs.push_back({std::string("FFLAS ") + to_string(field), p, true,
+                       [p, field](const auto& m, std::int64_t n, int) { return run_fflas(m, n, p, field); }});
   };
-  auto add_flint = [&](int bits, const std::string& cls) {
-    const std::uint64_t p = bits == 62 ? default_prime : prime_below_power_of_two(bits);
-    configs.push_back({"FLINT nmod_mat_rank " + std::to_string(bits) + "-bit", cls, p, false,
-                       [p](const auto& m, std::int64_t n) { return run_flint(m, n, p); }});
+  auto add_flint = [&](std::uint64_t p) {
+    configs.push_back({"FLINT nmod_mat_rank", p, false,
+                       [p](const auto& m, std::int64_t n, int) { return run_flint(m, n, p); }});
   };
-  auto add_seprank = [&](std::uint64_t p, const std::string& cls) {
-    configs.push_back({"seprank rank_mod_p " + std::to_string(bit_length(p)) + "-bit (" + to_string(rank_backend_for(p)) + ")",
-                       cls, p, false, nullptr});
+  auto add_seprank = [&](std::uint64_t p) {
+    configs.push_back({std::string("seprank (") + to_string(rank_backend_for(p)) + ")", p, false,
+                       [p](const auto& m, std::int64_t n, int t) { return run_seprank(m, n, p, t); }});
   };
-  add_fflas(FflasField::balanced_float, 11, "<=13-bit");
-  if (!quick) add_fflas(FflasField::balanced_float, 13, "<=13-bit");
-  add_seprank(2039, "<=13-bit");
-  for (int bits : quick ? std::vector<int>{20, 26} : std::vector<int>{20, 22, 23, 24, 25, 26})
-    add_fflas(FflasField::modular_double, bits, bits <= 23 ? "20-23-bit" : "24-27-bit");
-  for (int bits : quick ? std::vector<int>{20, 26} : std::vector<int>{20, 22, 23, 24, 25, 26, 27})
-    add_fflas(FflasField::balanced_double, bits, bits <= 23 ? "20-23-bit" : "24-27-bit");
-  add_seprank(prime_below_power_of_two(20), "20-23-bit");
-  add_seprank(prime_below_power_of_two(26), "24-27-bit");
-  if (!quick) {
-    add_flint(25, "24-27-bit");
-    add_flint(30, "30-bit");
+  const std::uint64_t p11 = 2039, p20 = prime_below_power_of_two(20), p23 = fast_prime,
+                      p24 = prime_below_power_of_two(24), p25 = prime_below_power_of_two(25),
+                      p26 = prime_below_power_of_two(26);
+  add_fflas(FflasField::balanced_float, p11);
+  if (!quick) add_fflas(FflasField::modular_double, p11);
+  add_seprank(p11);
+  for (std::uint64_t p : quick ? std::vector<std::uint64_t>{p20} : std::vector<std::uint64_t>{p20, prime_below_power_of_two(22)}) {
+    add_fflas(FflasField::modular_double, p);
+    add_fflas(FflasField::balanced_double, p);
   }
-  add_flint(62, "62-bit");
-  add_seprank(default_prime, "62-bit");
+  add_seprank(p20);
+  add_fflas(FflasField::modular_double, p23);  // --prime fast
+  add_fflas(FflasField::balanced_double, p23);
+  add_seprank(p23);
+  if (!quick) add_flint(p23);
+  for (std::uint64_t p : quick ? std::vector<std::uint64_t>{p24, p25} : std::vector<std::uint64_t>{p24, p25, p26}) {
+    add_fflas(FflasField::modular_double, p);
+    add_fflas(FflasField::balanced_double, p);
+    add_seprank(p);
+  }
+  if (!quick) add_flint(prime_below_power_of_two(30));
+  add_flint(default_prime);
+  add_seprank(default_prime);
 
+  for (std::int64_t q : only_primes) {  // primes not in the standard set: every FFLAS field, seprank
+    const auto p = static_cast<std::uint64_t>(q);
+    if (std::any_of(configs.begin(), configs.end(), [&](const Config& c) { return c.prime == p; })) continue;
+    if (p < 8192 && p % 2) add_fflas(FflasField::balanced_float, p);
+    add_fflas(FflasField::modular_double, p);
+    if (p % 2) add_fflas(FflasField::balanced_double, p);
+    add_seprank(p);
+  }
+  if (!only_primes.empty())
+    std::erase_if(configs, [&](const Config& c) {
+      return c.prime && std::find(only_primes.begin(), only_primes.end(), static_cast<std::int64_t>(c.prime)) == only_primes.end();
+    });
   std::printf("BLAS: %s\n", blas_description().c_str());
-  std::printf("matrices: n x n, rank n - %lld by construction; medians of %d interleaved repetitions\n",
+  std::printf("matrices: n x n of rank n - %lld by construction; medians of %d interleaved repetitions;\n"
+              "FFLAS rows time FFPACK::Rank alone, seprank rows the whole rank_mod_p_in_place;\n"
+              "cpu: CPU seconds of the calling thread, shown for one thread only (steady when other\n"
+              "processes share the cores)\n",
               static_cast<long long>(deficit), reps);
   for (std::int64_t n : sizes) {
     std::map<std::uint64_t, std::vector<std::uint64_t>> matrices;
     for (const Config& c : configs) {
-      const std::uint64_t p = c.prime ? c.prime : 2039;
+      const std::uint64_t p = c.prime ? c.prime : p11;
       if (!matrices.count(p)) matrices.emplace(p, make_matrix(n, deficit, p, 0x5EED0000ULL + static_cast<std::uint64_t>(n)));
     }
     for (std::int64_t t : thread_counts) {
       set_blas_threads(static_cast<int>(t));
       flint_set_num_threads(static_cast<int>(t));
-      std::vector<std::vector<double>> times(configs.size());
+      std::vector<std::vector<double>> walls(configs.size()), cpus(configs.size());
       bool wrong = false;
       for (int rep = 0; rep < reps; ++rep)
         for (std::size_t k = 0; k < configs.size(); ++k) {
           const Config& c = configs[k];
-          const auto& m = matrices.at(c.prime ? c.prime : 2039);
-          const auto [rank, s] = c.run ? c.run(m, n) : run_seprank(m, n, c.prime, static_cast<int>(t));
-          if (rank >= 0 && rank != n - deficit) {
-            std::printf("WRONG RANK %lld from %s (expected %lld)\n", static_cast<long long>(rank), c.name.c_str(),
-                        static_cast<long long>(n - deficit));
+          set_blas_threads(static_cast<int>(t));  // seprank's path sets them itself
+          flint_set_num_threads(static_cast<int>(t));
+          const Timing r = c.run(matrices.at(c.prime ? c.prime : p11), n, static_cast<int>(t));
+          if (r.rank >= 0 && r.rank != n - deficit) {
+            std::printf("WRONG RANK %lld from %s mod %llu (expected %lld)\n", static_cast<long long>(r.rank),
+                        c.name.c_str(), static_cast<unsigned long long>(c.prime), static_cast<long long>(n - deficit));
             wrong = true;
           }
-          times[k].push_back(s);
+          walls[k].push_back(r.wall);
+          cpus[k].push_back(r.cpu);
         }
-      std::vector<double> med(configs.size());
-      for (std::size_t k = 0; k < configs.size(); ++k) med[k] = median(times[k]);
-      std::map<std::string, double> best_fflas;
+      std::vector<double> wall(configs.size()), cpu(configs.size());
+      for (std::size_t k = 0; k < configs.size(); ++k) wall[k] = median(walls[k]), cpu[k] = median(cpus[k]);
+      std::map<int, double> best_wall, best_cpu;  // the fastest FFLAS field by the prime's bit length
       for (std::size_t k = 0; k < configs.size(); ++k)
         if (configs[k].fflas) {
-          auto [it, fresh] = best_fflas.emplace(configs[k].size_class, med[k]);
-          if (!fresh) it->second = std::min(it->second, med[k]);
+          const int bits = bit_length(configs[k].prime);
+          best_wall[bits] = best_wall.count(bits) ? std::min(best_wall[bits], wall[k]) : wall[k];
+          best_cpu[bits] = best_cpu.count(bits) ? std::min(best_cpu[bits], cpu[k]) : cpu[k];
         }
+      const bool one = t == 1;
       std::printf("\nn = %lld, %lld thread(s)\n", static_cast<long long>(n), static_cast<long long>(t));
-      std::printf("| %-44s | %-10s | %9s | %9s | %14s |\n", "method", "prime", "median s", "/ dgetrf",
-                  "/ best FFLAS*");
-      std::printf("|%s|%s|%s|%s|%s|\n", std::string(46, '-').c_str(), std::string(12, '-').c_str(),
-                  std::string(11, '-').c_str(), std::string(11, '-').c_str(), std::string(16, '-').c_str());
+      std::printf("| %-39s | %-19s | %4s | %7s | %7s | %7s |", "method", "prime", "bits", "wall s", "/dgetrf",
+                  "/FFLAS*");
+      if (one) std::printf(" %7s | %7s | %7s |", "cpu s", "/dgetrf", "/FFLAS*");
+      std::printf("\n|%s|%s|%s|%s|%s|%s|", std::string(41, '-').c_str(), std::string(21, '-').c_str(),
+                  std::string(6, '-').c_str(), std::string(9, '-').c_str(), std::string(9, '-').c_str(),
+                  std::string(9, '-').c_str());
+      if (one) std::printf("%s|%s|%s|", std::string(9, '-').c_str(), std::string(9, '-').c_str(), std::string(9, '-').c_str());
+      std::printf("\n");
+      auto ratio = [](const std::map<int, double>& best, int bits, double v) {
+        char buf[16] = "";
+        if (bits && best.count(bits)) std::snprintf(buf, sizeof buf, "%.2f", v / best.at(bits));
+        return std::string(buf);
+      };
       for (std::size_t k = 0; k < configs.size(); ++k) {
         const Config& c = configs[k];
-        char best[32] = "";
-        if (best_fflas.count(c.size_class) && c.prime)
-          std::snprintf(best, sizeof best, "%.2f", med[k] / best_fflas.at(c.size_class));
-        std::printf("| %-44s | %-10s | %9.3f | %9.2f | %14s |\n", c.name.c_str(),
-                    c.prime ? std::to_string(c.prime).c_str() : "-", med[k], med[k] / med[0], best);
+        const int bits = c.prime ? bit_length(c.prime) : 0;
+        std::printf("| %-39s | %-19s | %4s | %7.3f | %7.2f | %7s |", c.name.c_str(),
+                    c.prime ? std::to_string(c.prime).c_str() : "-", bits ? std::to_string(bits).c_str() : "-",
+                    wall[k], wall[k] / wall[0], ratio(best_wall, bits, wall[k]).c_str());
+        if (one)
+          std::printf(" %7.3f | %7.2f | %7s |", cpu[k], cpu[k] / cpu[0], ratio(best_cpu, bits, cpu[k]).c_str());
+        std::printf("\n");
       }
-      std::printf("* best FFLAS configuration in the same prime-size class (%s)\n",
-                  "<=13-bit, 20-23-bit, 24-27-bit");
-      if (wrong) return 1;
+      std::printf("* ratio to the fastest FFLAS-FFPACK field measured for primes of the same bit length\n");
       std::fflush(stdout);
+      if (wrong) return 1;
     }
   }
   return 0;

@@ -86,7 +86,7 @@ std::vector<LayerGeometry> resolve_geometry(const Architecture& arch) {
 
   std::vector<LayerGeometry> out;
   int h = arch.height, w = arch.width, channels = arch.templates;
-  std::int64_t weight_entries = 0;
+  std::int64_t weight_entries = 0, window_taps = 0;
   for (std::size_t i = 0; i < arch.layers.size(); ++i) {
     const LayerSpec& spec = arch.layers[i];
     const int layer = static_cast<int>(i);
@@ -117,10 +117,20 @@ std::vector<LayerGeometry> resolve_geometry(const Architecture& arch) {
     g.out_width = rx.out;
     g.pad_top = ry.pad_before;
     g.pad_left = rx.pad_before;
-    weight_entries += g.weight_matrices(arch.sharing) * g.out_channels * g.in_channels;
-    if (weight_entries > max_weight_entries)
+    const std::int64_t taps = static_cast<std::int64_t>(g.units()) * g.offsets();
+    if (taps > max_window_taps - window_taps)
+      throw resource_error(name + ": its units read " + std::to_string(taps) +
+                           " window offsets; the network may have at most " +
+                           std::to_string(max_window_taps) + " in all (a window much larger than its map?)");
+    window_taps += taps;
+    // Compared by division: matrices × channels² can exceed 2^63 (local sharing, many
+    // offsets) long before anything is allocated.
+    const std::int64_t per_matrix = static_cast<std::int64_t>(g.out_channels) * g.in_channels;
+    const std::int64_t matrices = g.weight_matrices(arch.sharing);
+    if (matrices > 0 && per_matrix > (max_weight_entries - weight_entries) / matrices)
       throw resource_error("the network has more than " + std::to_string(max_weight_entries) +
                            " weights");
+    weight_entries += matrices * per_matrix;
     out.push_back(g);
     h = g.out_height;
     w = g.out_width;

@@ -20,23 +20,22 @@ const char* to_string(RankBackend backend) {
 }
 
 RankBackend rank_backend_for(std::uint64_t prime) {
-  // The fastest back-end for the prime that keeps the working memory within half the matrix,
-  // measured by bench/bench_rank.cpp (n = 2000 and 4000, rank n - 7, one core) and a peak-RSS
+  // The fastest back-end for the prime among those whose working memory stays within half the
+  // matrix, measured by bench/bench_rank.cpp (n × n of rank n - 7, one core) and a peak-RSS
   // probe (docs/model.md "Rank modulo p"):
-  //  * 2 < p < 2^11: ModularBalanced<float>, in place (at 1021, 25% faster than doubles);
-  //  * Modular<double> is as fast as dgetrf on (2^23.5, 2^24.5] with ~1/4 of the matrix as
-  //    working memory; below, its products convert to ModularBalanced<double> (FFLAS's fgemm
-  //    does so while 16p < 189812531), which costs a copy of the operands (peak 2x the
-  //    matrix) and up to 2x the time on (2^22.5, 2^23.5]: ModularBalanced<double> there
-  //    (at most 1.15x slower than Modular<double>'s best below 2^22.5, 1/4 working memory);
-  //  * ModularBalanced<double> above 2^24.5: 1.2-2x slower, still faster than FLINT up to
-  //    2^26.5 (94906266, the largest modulus of Modular<double>), where it meets FLINT;
-  //  * FLINT above, and for p = 2 (4-13x slower than dgetrf at every prime size; FLINT 2.9
-  //    has no BLAS; its in-place LU needs ~1/2 of the matrix).
+  //  * 2 < p < 2^11: ModularBalanced<float>, packed in place (at 1021, 25% faster than
+  //    doubles; at 2039 as fast);
+  //  * 2^11 <= p <= 2^26.5: ModularBalanced<double>. At n = 4000 it beats Modular<double> at
+  //    every prime size (by 8-12% at 22-24 bits, by 2x just below 2^23.5, where Modular<double>'s
+  //    products convert to balanced ones with copies of the operands: FFLAS's fgemm does so
+  //    while 16p < 189812531, at a peak of 2x the matrix); Modular<double> is up to 15% faster
+  //    at n <= 2000 only. It is within 1.25-1.45x of dgetrf up to 2^24, slower above (2x at
+  //    2^25, 3x at 2^26), and meets FLINT at 2^26.5-2^27: 94906266 is Modular<double>'s
+  //    largest modulus, a round bound;
+  //  * FLINT above, and for p = 2 (4-18x slower than dgetrf at every prime size; FLINT 2.9 has
+  //    no BLAS; its in-place LU needs ~1/2 of the matrix).
   if (prime <= 2) return RankBackend::flint;
   if (prime < 2048) return RankBackend::fflas_balanced_float;
-  if (16 * prime < fflas_max_prime(FflasField::balanced_double)) return RankBackend::fflas_balanced_double;
-  if (prime <= 23726566) return RankBackend::fflas_modular_double;  // 2^24.5
   if (prime <= fflas_max_prime(FflasField::modular_double)) return RankBackend::fflas_balanced_double;
   return RankBackend::flint;
 }

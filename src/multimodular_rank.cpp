@@ -70,7 +70,22 @@ MultimodularRank multimodular_rank(const PreparedNetwork& net, double entry_bits
     set_blas_threads(1);
   }
   Fmpz product;
-  std::uint64_t next_below = options.first_prime == ~std::uint64_t{0} ? options.first_prime : options.first_prime + 1;
+  std::size_t leading = 0;  // leading primes used so far
+  std::uint64_t next_below = options.descend_from == ~std::uint64_t{0} ? options.descend_from : options.descend_from + 1;
+  auto next_prime = [&]() -> std::uint64_t {
+    if (leading < options.leading_primes.size()) {
+      const std::uint64_t p = options.leading_primes[leading++];
+      if (!n_is_prime(p)) throw std::invalid_argument("multimodular_rank: " + std::to_string(p) + " is not prime");
+      return p;
+    }
+    for (;;) {  // distinct primes: skip the leading ones
+      const std::uint64_t p = previous_prime(next_below);
+      if (p == 0) throw std::runtime_error("multimodular_rank: ran out of primes");
+      next_below = p;
+      if (std::find(options.leading_primes.begin(), options.leading_primes.end(), p) == options.leading_primes.end())
+        return p;
+    }
+  };
   for (;;) {
     // The stopping rules, before each batch of primes.
     if (out.rank >= proven_upper) {
@@ -93,11 +108,7 @@ MultimodularRank multimodular_rank(const PreparedNetwork& net, double entry_bits
     std::size_t count = batch;
     if (options.max_primes) count = std::min(count, options.max_primes - out.primes.size());
     std::vector<std::uint64_t> primes;
-    for (std::size_t k = 0; k < count; ++k) {
-      const std::uint64_t p = previous_prime(next_below);
-      if (p == 0) throw std::runtime_error("multimodular_rank: ran out of primes");
-      primes.push_back(next_below = p);
-    }
+    for (std::size_t k = 0; k < count; ++k) primes.push_back(next_prime());
     const auto batch_start = std::chrono::steady_clock::now();
     std::vector<std::int64_t> ranks(count);
     std::vector<double> assembly(count), rank_time(count);

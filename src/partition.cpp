@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 
 #include "seprank/errors.hpp"
 
@@ -48,6 +49,10 @@ std::vector<int> parse_index_list(const std::string& text) {
 }  // namespace
 
 Partition make_partition(const std::string& spec, const Architecture& arch) {
+  // The loops below run over every position: refuse an unvalidated input size first.
+  if (arch.height < 1 || arch.width < 1) throw data_error("input sizes must be at least 1");
+  if (static_cast<std::int64_t>(arch.height) * arch.width > max_positions)
+    throw resource_error("input has more than " + std::to_string(max_positions) + " positions");
   const int n = arch.positions();
   std::vector<int> in_i;
   if (spec == "left-right" || (spec == "top-bottom" && arch.dims == 1)) {
@@ -109,7 +114,12 @@ void restrict_partition(Partition& p, const std::string& vary, const std::string
   }
   std::vector<int> templates(static_cast<std::size_t>(n), 0);
   if (fixed.size() == static_cast<std::size_t>(n) && n > 1) {
-    for (int i = 0; i < n; ++i) templates[static_cast<std::size_t>(i)] = fixed[static_cast<std::size_t>(i)] - '0';
+    for (int i = 0; i < n; ++i) {
+      const char digit = fixed[static_cast<std::size_t>(i)];
+      if (digit < '0' || digit > '9')  // else ':' would pass for template 10
+        throw usage_error("--fixed-templates: '" + std::string(1, digit) + "' is not a digit");
+      templates[static_cast<std::size_t>(i)] = digit - '0';
+    }
   } else {
     int t = 0;
     auto [end, ec] = std::from_chars(fixed.data(), fixed.data() + fixed.size(), t);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <stdexcept>
 
@@ -51,26 +52,35 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
 // Residue r in [0, p) as a field element: itself, or r - p in the balanced fields' range
 // [-(p-1)/2, (p-1)/2]. Exact: p <= fflas_max_prime(field) < 2^28, and floats only hold
 // residues of primes below 2^13.
 template <class Element>
 Element element_of(std::uint64_t r, std::uint64_t p, bool balanced) {
-  return balanced && r > (p - 1) / 2 ? -static_cast<Element>(p - r) : static_cast<Element>(r);
+  // Through a signed integer (r, p < 2^28): a select and one conversion, which vectorize.
+  const auto v = static_cast<std::int64_t>(r) - (balanced && r > (p - 1) / 2 ? static_cast<std::int64_t>(p) : 0);
+  return static_cast<Element>(v);
 }
 
 template <class Field>
 std::size_t plu_rank(const Field& field, std::size_t m, std::size_t n, typename Field::Element* a, std::size_t lda,
-                     double* rank_seconds) {
+                     RankTiming* timing) {
   const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = thread_cpu_seconds();
   const std::size_t rank = FFPACK::Rank(field, m, n, a, lda);  // PLUQ, in place
-  if (rank_seconds) *rank_seconds = seconds_since(start);
+  if (timing) *timing = {seconds_since(start), thread_cpu_seconds() - cpu_start};
   return rank;
 }
 
 template <class Field>
 std::int64_t rank_copy(const std::uint64_t* entries, std::size_t m, std::size_t n, std::size_t stride,
-                       std::uint64_t p, bool balanced, double* rank_seconds) {
+                       std::uint64_t p, bool balanced, RankTiming* timing) {
   using Element = typename Field::Element;
   const Field field(static_cast<Element>(p));
   // fflas_new: storage aligned for the BLAS; released by fflas_delete on every path.
@@ -78,30 +88,34 @@ std::int64_t rank_copy(const std::uint64_t* entries, std::size_t m, std::size_t 
                                                  [](Element* ptr) { FFLAS::fflas_delete(ptr); });
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < n; ++j) a.get()[i * n + j] = element_of<Element>(entries[i * stride + j], p, balanced);
-  return static_cast<std::int64_t>(plu_rank(field, m, n, a.get(), n, rank_seconds));
+  return static_cast<std::int64_t>(plu_rank(field, m, n, a.get(), n, timing));
 }
 
 template <class Field>
 std::int64_t rank_in_place(std::uint64_t* entries, std::size_t m, std::size_t n, std::size_t stride,
-                           std::uint64_t p, bool balanced, double* rank_seconds) {
+                           std::uint64_t p, bool balanced, RankTiming* timing) {
   using Element = typename Field::Element;
   static_assert(sizeof(Element) <= sizeof(std::uint64_t));
   const Field field(static_cast<Element>(p));
-  // Element k (row-major, leading dimension lda <= stride) goes to bytes [k·s, (k+1)·s) with
-  // s = sizeof(Element) <= 8, which lie in residues number <= k: already read when k is
-  // visited in increasing order. Byte copies (memcpy) keep the compiler from reordering the
-  // reads and writes of the shared storage.
+  // Row i's elements go to bytes [s·i·lda, s·(i·lda + n)) with s = sizeof(Element) <= 8 and
+  // lda <= stride: below row i+1's residues, at 8·(i+1)·stride. Each block of a row is read
+  // whole (memcpy to a buffer) before its elements are written, and a block's elements land
+  // on residues of this block or earlier ones, already read; byte copies keep the compiler
+  // from assuming the two views do not alias, and the buffers let it vectorize.
   const std::size_t lda = sizeof(Element) == sizeof(std::uint64_t) ? stride : n;
   auto* bytes = reinterpret_cast<unsigned char*>(entries);
+  constexpr std::size_t block = 512;
+  std::uint64_t in[block];
+  Element out[block];
   for (std::size_t i = 0; i < m; ++i)
-    for (std::size_t j = 0; j < n; ++j) {
-      std::uint64_t r;
-      std::memcpy(&r, bytes + (i * stride + j) * sizeof(std::uint64_t), sizeof r);
-      const Element e = element_of<Element>(r, p, balanced);
-      std::memcpy(bytes + (i * lda + j) * sizeof(Element), &e, sizeof e);
+    for (std::size_t j0 = 0; j0 < n; j0 += block) {
+      const std::size_t len = std::min(block, n - j0);
+      std::memcpy(in, bytes + (i * stride + j0) * sizeof(std::uint64_t), len * sizeof(std::uint64_t));
+      for (std::size_t j = 0; j < len; ++j) out[j] = element_of<Element>(in[j], p, balanced);
+      std::memcpy(bytes + (i * lda + j0) * sizeof(Element), out, len * sizeof(Element));
     }
   // The storage now holds Elements (malloc'd storage takes the type of what is stored in it).
-  return static_cast<std::int64_t>(plu_rank(field, m, n, reinterpret_cast<Element*>(entries), lda, rank_seconds));
+  return static_cast<std::int64_t>(plu_rank(field, m, n, reinterpret_cast<Element*>(entries), lda, timing));
 }
 
 void check_admissible(std::uint64_t p, FflasField field) {
@@ -113,33 +127,33 @@ void check_admissible(std::uint64_t p, FflasField field) {
 }  // namespace
 
 std::int64_t fflas_rank(const std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
-                        std::uint64_t p, FflasField field, double* rank_seconds) {
+                        std::uint64_t p, FflasField field, RankTiming* timing) {
   check_admissible(p, field);
   if (rows <= 0 || cols <= 0) return 0;
   const auto m = static_cast<std::size_t>(rows), n = static_cast<std::size_t>(cols), s = static_cast<std::size_t>(stride);
   switch (field) {
     case FflasField::balanced_float:
-      return rank_copy<Givaro::ModularBalanced<float>>(entries, m, n, s, p, true, rank_seconds);
+      return rank_copy<Givaro::ModularBalanced<float>>(entries, m, n, s, p, true, timing);
     case FflasField::modular_double:
-      return rank_copy<Givaro::Modular<double>>(entries, m, n, s, p, false, rank_seconds);
+      return rank_copy<Givaro::Modular<double>>(entries, m, n, s, p, false, timing);
     case FflasField::balanced_double:
-      return rank_copy<Givaro::ModularBalanced<double>>(entries, m, n, s, p, true, rank_seconds);
+      return rank_copy<Givaro::ModularBalanced<double>>(entries, m, n, s, p, true, timing);
   }
   return 0;
 }
 
 std::int64_t fflas_rank_in_place(std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
-                                 std::uint64_t p, FflasField field, double* rank_seconds) {
+                                 std::uint64_t p, FflasField field, RankTiming* timing) {
   check_admissible(p, field);
   if (rows <= 0 || cols <= 0) return 0;
   const auto m = static_cast<std::size_t>(rows), n = static_cast<std::size_t>(cols), s = static_cast<std::size_t>(stride);
   switch (field) {
     case FflasField::balanced_float:
-      return rank_in_place<Givaro::ModularBalanced<float>>(entries, m, n, s, p, true, rank_seconds);
+      return rank_in_place<Givaro::ModularBalanced<float>>(entries, m, n, s, p, true, timing);
     case FflasField::modular_double:
-      return rank_in_place<Givaro::Modular<double>>(entries, m, n, s, p, false, rank_seconds);
+      return rank_in_place<Givaro::Modular<double>>(entries, m, n, s, p, false, timing);
     case FflasField::balanced_double:
-      return rank_in_place<Givaro::ModularBalanced<double>>(entries, m, n, s, p, true, rank_seconds);
+      return rank_in_place<Givaro::ModularBalanced<double>>(entries, m, n, s, p, true, timing);
   }
   return 0;
 }

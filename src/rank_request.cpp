@@ -46,12 +46,16 @@ void check_memory(const PreparedNetwork& net, const RankRequest& request) {
   const double bytes_per_entry = 2 * sizeof(mp_limb_t);
   double need = entries * bytes_per_entry;
   // Over Q, small matrices are ranked one prime per thread at once: `threads` of them.
-  if (request.field == Field::rationals && request.threads > 1 &&
-      net.rows * net.cols <= multimodular_parallel_entries)
-    need *= request.threads;
+  const bool prime_per_thread = request.field == Field::rationals && request.threads > 1 &&
+                                net.rows * net.cols <= multimodular_parallel_entries;
+  // The network being evaluated, with one evaluator per assembling thread: with huge channel
+  // counts it outweighs a small (sub)matrix by gigabytes.
+  const auto evaluators = std::min<std::uint64_t>(static_cast<std::uint64_t>(std::max(request.threads, 1)), net.rows);
+  need += 8 * network_memory_words(net.arch, net.geometry, prime_per_thread ? 1 : static_cast<int>(evaluators));
+  if (prime_per_thread) need *= request.threads;
   if (need > static_cast<double>(request.max_memory_bytes))
     throw resource_error("the " + std::to_string(net.rows) + " x " + std::to_string(net.cols) +
-                         " matricization needs about " + std::to_string(std::llround(need / 1048576.0)) +
+                         " matricization and its network need about " + std::to_string(std::llround(need / 1048576.0)) +
                          " MiB, above the limit of " +
                          std::to_string(request.max_memory_bytes >> 20) + " MiB (--max-memory)");
 }

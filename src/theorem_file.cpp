@@ -3,6 +3,9 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "seprank/errors.hpp"
@@ -11,7 +14,9 @@ namespace seprank {
 
 namespace {
 
-constexpr std::size_t max_instances_per_table = 100'000;
+// Instances of one file, [[instances]] and [[extended]] together: a few short lists expand
+// to their product, so a small file could otherwise ask for billions of instances.
+constexpr std::size_t max_instances_per_file = 100'000;
 
 std::string place(const std::string& path, const toml::node& node) {
   return path + ":" + std::to_string(node.source().begin.line);
@@ -93,8 +98,9 @@ ClaimSpec read_claim(const toml::table& table, const std::string& path) {
   return c;
 }
 
-// One [[instances]] table: integers or lists of integers, expanded to their product.
-std::vector<Instance> read_instances(const toml::table& table, const std::string& path) {
+// One [[instances]] table: integers or lists of integers, expanded to their product;
+// `count` is the number of instances the file has so far.
+std::vector<Instance> read_instances(const toml::table& table, const std::string& path, std::size_t count) {
   const std::string where = place(path, table);
   std::vector<std::pair<std::string, std::vector<Rational>>> axes;
   std::vector<std::string> only_claims;
@@ -109,9 +115,10 @@ std::vector<Instance> read_instances(const toml::table& table, const std::string
       continue;
     }
     std::vector<Rational> values;
+    const std::string name(key.str());  // a named copy: clang 14 cannot capture structured bindings
     auto add = [&](const toml::node& v) {
       if (!v.is_integer())
-        throw data_error(place(path, v) + ": parameter '" + std::string(key.str()) + "' must be an integer or a list of integers");
+        throw data_error(place(path, v) + ": parameter '" + name + "' must be an integer or a list of integers");
       values.emplace_back(static_cast<std::int64_t>(v.as_integer()->get()));
     };
     if (node.is_array()) {
@@ -124,9 +131,10 @@ std::vector<Instance> read_instances(const toml::table& table, const std::string
   }
   std::size_t total = 1;
   for (const auto& axis : axes) {
-    total *= axis.second.size();
-    if (total > max_instances_per_table)
-      throw data_error(where + ": more than " + std::to_string(max_instances_per_table) + " instances in one table");
+    total *= axis.second.size();  // <= 10^5 times a list's length: cannot overflow
+    if (total > max_instances_per_file - count)
+      throw data_error(where + ": the file would have more than " + std::to_string(max_instances_per_file) +
+                       " instances (each table stands for the product of its lists)");
   }
   std::vector<Instance> out;
   for (std::size_t index = 0; index < total; ++index) {
@@ -144,12 +152,15 @@ std::vector<Instance> read_instances(const toml::table& table, const std::string
   return out;
 }
 
-std::vector<Instance> read_instance_tables(const toml::array* tables, const std::string& path) {
+std::vector<Instance> read_instance_tables(const toml::array* tables, const std::string& path, std::size_t& count) {
   std::vector<Instance> out;
   if (!tables) return out;
   for (const toml::node& node : *tables) {
     if (!node.is_table()) throw data_error(place(path, node) + ": instances must be tables");
-    for (Instance& i : read_instances(*node.as_table(), path)) out.push_back(std::move(i));
+    for (Instance& i : read_instances(*node.as_table(), path, count)) {
+      out.push_back(std::move(i));
+      ++count;
+    }
   }
   return out;
 }
@@ -157,14 +168,21 @@ std::vector<Instance> read_instance_tables(const toml::array* tables, const std:
 }  // namespace
 
 TheoremFile read_theorem_file(const std::string& path) {
+  std::error_code ec;
+  std::ifstream in(path, std::ios::binary);
+  if (!in || std::filesystem::is_directory(path, ec)) throw Error(exit_no_input, path + ": cannot read the file");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw Error(exit_no_input, path + ": cannot read the file");
+  return parse_theorem_text(text, path);
+}
+
+TheoremFile parse_theorem_text(const std::string& text, const std::string& path) {
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    const std::string message(e.description());
-    if (e.source().begin.line == 0 && message.find("open") != std::string::npos)
-      throw Error(exit_no_input, path + ": cannot read the file");
-    throw data_error(path + ":" + std::to_string(e.source().begin.line) + ": not valid TOML: " + message);
+    throw data_error(path + ":" + std::to_string(e.source().begin.line) + ": not valid TOML: " +
+                     std::string(e.description()));
   }
   TableReader r(root, path, "");
   if (r.string("format") != "seprank-theorem") throw data_error(path + ": format must be \"seprank-theorem\"");
@@ -187,8 +205,9 @@ TheoremFile read_theorem_file(const std::string& path) {
     if (!node.is_table()) throw data_error(place(path, node) + ": [[claim]] must be a table");
     t.claims.push_back(read_claim(*node.as_table(), path));
   }
-  t.instances = read_instance_tables(r.optional_array("instances"), path);
-  t.extended = read_instance_tables(r.optional_array("extended"), path);
+  std::size_t instance_count = 0;
+  t.instances = read_instance_tables(r.optional_array("instances"), path, instance_count);
+  t.extended = read_instance_tables(r.optional_array("extended"), path, instance_count);
   if (t.instances.empty()) throw data_error(path + ": at least one [[instances]] table is required");
   for (const auto* set : {&t.instances, &t.extended})
     for (const Instance& i : *set)
@@ -217,15 +236,23 @@ std::size_t matching_parenthesis(const std::string& text, std::size_t open) {
   return std::string::npos;
 }
 
+// Text for a one-line message: expanded templates can be 10^5 characters long.
+std::string excerpt(const std::string& text) { return text.size() <= 80 ? text : text.substr(0, 77) + "..."; }
+
+[[noreturn]] void too_long(const std::string& where, const std::string& text) {
+  throw data_error(where + ": '" + excerpt(text) + "' expands to more than " +
+                   std::to_string(max_substituted_length) + " characters");
+}
+
 // Expands "(group)^{count}" into count copies of the group (outside {...} only).
 std::string expand_repetitions(const std::string& text, const Parameters& parameters, const std::string& where,
                                int depth) {
-  if (depth > 10) throw data_error(where + ": repetitions nested too deeply in '" + text + "'");
+  if (depth > 10) throw data_error(where + ": repetitions nested too deeply in '" + excerpt(text) + "'");
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '{') {
       const std::size_t close = text.find('}', i);
-      if (close == std::string::npos) throw data_error(where + ": unmatched '{' in '" + text + "'");
+      if (close == std::string::npos) throw data_error(where + ": unmatched '{' in '" + excerpt(text) + "'");
       out += text.substr(i, close - i + 1);
       i = close;
       continue;
@@ -236,14 +263,20 @@ std::string expand_repetitions(const std::string& text, const Parameters& parame
     }
     const std::size_t close = matching_parenthesis(text, i);
     if (close == std::string::npos || text.compare(close + 1, 2, "^{") != 0)
-      throw data_error(where + ": expected '(...)^{count}' in '" + text + "'");
+      throw data_error(where + ": expected '(...)^{count}' in '" + excerpt(text) + "'");
     const std::size_t end = text.find('}', close + 3);
-    if (end == std::string::npos) throw data_error(where + ": unmatched '{' in '" + text + "'");
+    if (end == std::string::npos) throw data_error(where + ": unmatched '{' in '" + excerpt(text) + "'");
     const Rational count = Expression::parse(text.substr(close + 3, end - close - 3), where).evaluate_number(parameters);
     if (!count.fits_int64() || count.to_int64() < 0 || count.to_int64() > 1000)
-      throw data_error(where + ": repetition count " + count.to_string() + " is not an integer in [0, 1000]");
+      throw data_error(where + ": repetition count " + (count.bits() <= 128 ? count.to_string() : "of " + std::to_string(count.bits()) + " bits") +
+                       " is not an integer in [0, 1000]");
     const std::string group = expand_repetitions(text.substr(i + 1, close - i - 1), parameters, where, depth + 1);
-    for (std::int64_t k = 0; k < count.to_int64(); ++k) out += group;
+    // Checked before appending: ten nested counts of 1000 would ask for 10^30 characters.
+    const auto copies = static_cast<std::size_t>(count.to_int64());
+    if (out.size() > max_substituted_length ||
+        (!group.empty() && copies > (max_substituted_length - out.size()) / group.size()))
+      too_long(where, text);
+    for (std::size_t k = 0; k < copies; ++k) out += group;
     i = end;
   }
   return out;
@@ -252,21 +285,33 @@ std::string expand_repetitions(const std::string& text, const Parameters& parame
 }  // namespace
 
 std::string substitute(const std::string& raw, const Parameters& parameters, const std::string& where) {
+  if (raw.size() > max_substituted_length) too_long(where, raw);
   const std::string text = expand_repetitions(raw, parameters, where, 0);
+  if (text.size() > max_substituted_length) too_long(where, raw);
   std::string out;
+  const auto append = [&](const std::string& piece) {
+    if (piece.size() > max_substituted_length - out.size()) too_long(where, raw);
+    out += piece;
+  };
   std::size_t pos = 0;
   while (pos < text.size()) {
     const std::size_t open = text.find('{', pos);
     if (open == std::string::npos) {
-      out += text.substr(pos);
+      append(text.substr(pos));
       break;
     }
     const std::size_t close = text.find('}', open);
-    if (close == std::string::npos) throw data_error(where + ": unmatched '{' in '" + text + "'");
-    out += text.substr(pos, open - pos);
-    const Rational value = Expression::parse(text.substr(open + 1, close - open - 1), where).evaluate_number(parameters);
-    if (!value.is_integer()) throw data_error(where + ": '{" + text.substr(open + 1, close - open - 1) + "}' is " + value.to_string() + ", not an integer");
-    out += value.to_string();
+    if (close == std::string::npos) throw data_error(where + ": unmatched '{' in '" + excerpt(text) + "'");
+    append(text.substr(pos, open - pos));
+    const std::string expression = text.substr(open + 1, close - open - 1);
+    const Rational value = Expression::parse(expression, where).evaluate_number(parameters);
+    if (!value.is_integer())
+      throw data_error(where + ": '{" + excerpt(expression) + "}' is " +
+                       (value.bits() <= 128 ? value.to_string() : "a fraction") + ", not an integer");
+    // bits/4 is below the number of digits: refuses a value that surely does not fit before
+    // the costly conversion of up to max_value_bits bits to decimal.
+    if (value.bits() / 4 > max_substituted_length - out.size()) too_long(where, raw);
+    append(value.to_string());
     pos = close + 1;
   }
   return out;

@@ -70,14 +70,17 @@ std::string format_log2_probability(double log2_p) {
 
 void write_certificate(const PreparedNetwork& net, const RankRequest& request, const std::string& dir,
                        const std::string& name, ClaimResult& out) {
-  std::filesystem::create_directories(dir);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error(exit_cannot_create, "cannot create the directory " + dir + ": " + ec.message());
   const std::string path = (std::filesystem::path(dir) / (name + ".json")).string();
   const CertificateEvidence evidence = find_certificate_evidence(net, request.prime, request.threads);
   const nlohmann::ordered_json doc = certificate_json(net, evidence, {{"seed", request.seed}});
   std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) throw Error(exit_cannot_create, "cannot create certificate " + path);
   const std::string text = certificate_text(doc);
-  if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fclose(f) != 0)
-    throw Error(exit_io, "cannot write certificate " + path);
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !written) throw Error(exit_io, "cannot write certificate " + path);
   out.note += (out.note.empty() ? "" : "; ") + std::string("certificate ") + path;
 }
 
@@ -95,8 +98,8 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
     }
   RankRequest request = request_for(c, p, options);
   out.architecture = describe(request.arch) + ", " + request.partition;
+  resolve_geometry(request.arch);  // first: the partition walks positions it has not checked
   const Partition partition = make_partition(request.partition, request.arch);
-  resolve_geometry(request.arch);
   // Bounds may use the partition's sizes as well as the instance's parameters.
   Parameters with_sizes = p;
   with_sizes["size_I"] = Rational(static_cast<std::int64_t>(partition.I.size()));
@@ -220,12 +223,15 @@ TheoremResult verify_theorem(const TheoremFile& t, const VerifyOptions& options)
       try {
         ir.claims.push_back(check_claim(t, c, instances[i], i, options));
       } catch (const Error& e) {
-        if (e.code() != exit_data && e.code() != exit_usage) throw;
-        // A family that yields an invalid network for an instance is an error in the file.
+        if (e.code() != exit_data && e.code() != exit_usage && e.code() != exit_resource) throw;
+        // A family that yields an invalid network for an instance is an error in the file
+        // (a malformed string is a data error here, not a command-line one); a network beyond
+        // the hard limits stays a resource error, named by file and instance too.
         std::string message = e.what();
         const std::string where = t.claims[c].where + ": ";
         if (message.rfind(where, 0) == 0) message.erase(0, where.size());
-        throw Error(e.code(), where + "instance " + ir.parameters + ": " + message);
+        throw Error(e.code() == exit_resource ? exit_resource : exit_data,
+                    where + "instance " + ir.parameters + ": " + message);
       }
     }
     result.instances.push_back(std::move(ir));

@@ -44,7 +44,8 @@ void check_all_paths(const NmodMatrix& m, std::int64_t expected) {
   CHECK(rank_mod_p_in_place(work) == flint);
 }
 
-// Primes at both ends of every band of rank_backend_for, and the FLINT range.
+// Primes at both ends of every band of rank_backend_for, the FLINT range, and primes around
+// FFLAS's own internal thresholds (16p < 189812531: 11863279 / 11863289).
 const std::vector<std::uint64_t> band_primes = {
     2,        3,        5,        7,        1021,     2039,     2053,      8191,      1048573,
     5931641,  5931649,  8388593,  11863279, 11863289, 16777213, 23726561,  23726569,  33554393,
@@ -57,14 +58,12 @@ TEST_CASE("rank_backend_for: the bands measured by bench_rank") {
   CHECK(rank_backend_for(3) == RankBackend::fflas_balanced_float);
   CHECK(rank_backend_for(2039) == RankBackend::fflas_balanced_float);
   CHECK(rank_backend_for(2053) == RankBackend::fflas_balanced_double);
-  CHECK(rank_backend_for(5931641) == RankBackend::fflas_balanced_double);
-  CHECK(rank_backend_for(11863279) == RankBackend::fflas_balanced_double);
-  CHECK(rank_backend_for(11863289) == RankBackend::fflas_modular_double);
-  CHECK(rank_backend_for(fast_prime) == RankBackend::fflas_modular_double);
-  CHECK(rank_backend_for(23726569) == RankBackend::fflas_balanced_double);
+  CHECK(rank_backend_for(fast_prime) == RankBackend::fflas_balanced_double);
+  CHECK(rank_backend_for(16777213) == RankBackend::fflas_balanced_double);
   CHECK(rank_backend_for(94906249) == RankBackend::fflas_balanced_double);
   CHECK(rank_backend_for(94906297) == RankBackend::flint);
   CHECK(rank_backend_for(default_prime) == RankBackend::flint);
+  CHECK(fast_prime == (1u << 23) - 15);
   CHECK(n_is_prime(fast_prime));
   CHECK(fflas_max_prime(FflasField::modular_double) == 94906266);  // floor(2^26.5 + 1/2)
   for (std::uint64_t p : band_primes) CHECK(n_is_prime(p));
@@ -147,8 +146,9 @@ TEST_CASE("the multi-modular rank over Q equals FLINT's fmpz_mat_rank on 20 rand
       r.field = Field::rationals;
       r.weight_bound = bound;
       r.seed = static_cast<std::uint64_t>(++case_index);
-      CAPTURE(n.input);
-      CAPTURE(n.layers);
+      const std::string input = n.input, layers = n.layers;
+      CAPTURE(input);
+      CAPTURE(layers);
       CAPTURE(bound);
       RankComputation c;
       try {
@@ -160,7 +160,12 @@ TEST_CASE("the multi-modular rank over Q equals FLINT's fmpz_mat_rank on 20 rand
       const std::int64_t reference = rank_over_q(assemble_integers(c.net));
       CHECK(c.rank == reference);
       CHECK(!c.exact_by.empty());
-      CHECK(!c.primes.empty());
+      REQUIRE(!c.primes.empty());
+      CHECK(c.primes.front() == fast_prime);  // then 62-bit primes
+      if (c.primes.size() > 1) CHECK(c.primes[1] == default_prime);
+      std::vector<std::uint64_t> sorted = c.primes;
+      std::sort(sorted.begin(), sorted.end());
+      CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());  // distinct
       seen_hadamard += c.exact_by == "Hadamard bound";
       seen_size += c.exact_by == "matrix size";
       seen_upper += c.exact_by == "upper bound";
@@ -177,12 +182,20 @@ TEST_CASE("the multi-modular rank over Q equals FLINT's fmpz_mat_rank on 20 rand
       CHECK(t.rank == reference);
       CHECK(t.stopped_by == h.stopped_by);
       CHECK(t.primes.size() >= h.primes.size());
-      // Small primes (the FFLAS bands) give the same rank.
+      // Only 62-bit primes (FLINT), only small ones (FFLAS-FFPACK): the same rank.
+      MultimodularOptions large;
+      large.leading_primes.clear();
+      const MultimodularRank l = multimodular_rank(c.net, bits, large);
+      CHECK(l.rank == reference);
+      CHECK(l.primes.front() == default_prime);
       MultimodularOptions fast;
-      fast.first_prime = fast_prime;
+      fast.leading_primes.clear();
+      fast.descend_from = fast_prime;
+      fast.threads = 2;  // two FFLAS-FFPACK ranks at once, one per thread
       const MultimodularRank f = multimodular_rank(c.net, bits, fast);
       CHECK(f.rank == reference);
       CHECK(f.primes.front() == fast_prime);
+      if (f.primes.size() > 1) CHECK(f.primes.back() < fast_prime);
     }
   MESSAGE("stopped by Hadamard bound: " << seen_hadamard << ", matrix size: " << seen_size
                                         << ", upper bound: " << seen_upper);

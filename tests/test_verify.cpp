@@ -101,8 +101,10 @@ TEST_CASE("verify --json is byte-identical across runs and thread counts") {
   const std::string args = "verify " + source_dir + "/proofs/C2.toml " + source_dir + "/proofs/A1.toml --json";
   const auto a = run(seprank_command(args + " --threads 1"));
   const auto b = run(seprank_command(args + " --threads 2"));
+  const auto c = run(seprank_command(args + " --threads 2"));  // a repeated run, same threads
   REQUIRE(a.exit_code == 0);
   CHECK(a.out == b.out);
+  CHECK(b.out == c.out);
 }
 
 TEST_CASE("templates: repetition and substitution") {

@@ -20,6 +20,7 @@ from operator import mul
 
 # Version-1 size limits, checked before anything proportional to them is built.
 MAX_R, MAX_POSITIONS, MAX_M, MAX_CHANNELS, MAX_LAYERS, MAX_WEIGHTS = 4096, 64, 64, 4096, 64, 10**6
+MAX_DEPTH = 256  # arrays and objects nested deeper are malformed anywhere in the document
 CACHE_BUDGET = 1 << 21  # integers kept in memoized unit outputs (see make_forward)
 MR_BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)  # exact for n < 3.3e24
 KINDS = {bool: "a boolean", float: "a non-integer number", str: "a string", list: "an array",
@@ -326,6 +327,45 @@ def no_constant(name):
     raise Verdict(2, f"malformed: not valid JSON: {name} is not a JSON number")
 
 
+def finite_float(text):
+    """A JSON number with a fraction or exponent; beyond the double range it is malformed."""
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise Verdict(2, f"malformed: number {show(text)} is beyond the range of a double")
+    return value
+
+
+def finite_int(text):
+    """A JSON integer, refused like a float when no double can hold it (|x| >= ~1.8e308):
+    the spec makes such numbers malformed anywhere, since JSON parsers disagree on them."""
+    value = int(text)
+    try:
+        float(value)
+    except OverflowError:
+        raise Verdict(2, f"malformed: number {show(text)} is beyond the range of a double") from None
+    return value
+
+
+def portable(doc):
+    """Rejects what JSON parsers disagree on, even under keys the check ignores: nesting deeper
+    than MAX_DEPTH, and strings that are not Unicode (an escaped lone surrogate, "\\ud800")."""
+    stack = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise Verdict(2, f"malformed: string {show(value)} holds a lone surrogate") from None
+        elif isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise Verdict(2, f"malformed: arrays and objects nested deeper than {MAX_DEPTH} levels")
+            for key in value if isinstance(value, dict) else ():
+                stack.append((key, depth))
+            stack.extend((child, depth + 1) for child in (value.values() if isinstance(value, dict) else value))
+    return doc
+
+
 def main(argv):
     if len(argv) != 2:
         return 3, "NOT VERIFIED: usage: check_certificate.py FILE"
@@ -337,14 +377,14 @@ def main(argv):
     try:
         try:
             doc = json.loads(data.decode("utf-8"), object_pairs_hook=no_duplicates,
-                             parse_constant=no_constant)
+                             parse_constant=no_constant, parse_float=finite_float, parse_int=finite_int)
         except UnicodeDecodeError as e:
             raise Verdict(2, f"malformed: not UTF-8 (byte {e.start})")
         except RecursionError:
             raise Verdict(2, "malformed: JSON nested too deeply")
         except ValueError as e:  # JSONDecodeError, and integers too long to convert
             raise Verdict(2, f"malformed: not valid JSON: {e}")
-        return 0, check(doc)
+        return 0, check(portable(doc))
     except Verdict as v:
         return v.args[0], f"NOT VERIFIED: {v.args[1]}"
     except MemoryError:

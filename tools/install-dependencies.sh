@@ -9,4 +9,7 @@ apt-get install -y -qq --no-install-recommends \
   libboost-program-options-dev libboost-graph-dev \
   doctest-dev nlohmann-json3-dev libssl-dev libtomlplusplus-dev \
   liblapack-dev libblas-dev \
-  fflas-ffpack libgivaro-dev libopenblas-dev >/dev/null
+  fflas-ffpack libgivaro-dev libopenblas-dev \
+  clang libclang-rt-14-dev >/dev/null
+# clang and libclang-rt-14-dev (libFuzzer, clang's sanitizer runtimes; only "recommended" by
+# clang, so not installed without it here) are for fuzz/ only; g++ brings ASan/UBSan itself.

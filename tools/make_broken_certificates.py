@@ -50,6 +50,12 @@ def breakers(valid):
         doc["claim"]["rank_at_least"] = r + 1
         del doc["evidence"]["determinant"]
 
+    def nested(depth):  # [[[...]]]: beyond the 256 levels the format allows
+        value = []
+        for _ in range(depth - 1):
+            value = [value]
+        return value
+
     def digits(i, n):
         return [(i >> (n - 1 - t)) & 1 for t in range(n)]
 
@@ -71,6 +77,10 @@ def breakers(valid):
         "malformed-float-weight.json": edit(lambda d: d["network"]["readout"].__setitem__(0, 1.5)),
         "malformed-weight-shape.json": edit(lambda d: d["network"]["layers"][0]["weights"].pop()),
         "malformed-unknown-network-key.json": edit(lambda d: d["network"]["input"].__setitem__("depth", 3)),
+        # Under an ignored key, but beyond the double range: JSON parsers disagree on it.
+        "malformed-number-beyond-double.json": edit(lambda d: d.__setitem__("seed", 10**400)),
+        "malformed-lone-surrogate.json": edit(lambda d: d.__setitem__("note", "\ud800")),
+        "malformed-nested-too-deep.json": edit(lambda d: d.__setitem__("note", nested(300))),
     }
 
 
@@ -82,6 +92,8 @@ def main():
         (outdir / name).write_text(json.dumps(doc) + "\n")
     (outdir / "malformed-truncated-json.json").write_text(source.read_text()[: len(source.read_text()) // 2])
     (outdir / "malformed-empty.json").write_text("")
+    # A byte order mark: nlohmann would skip it, Python's json refuses it; the format forbids it.
+    (outdir / "malformed-byte-order-mark.json").write_bytes(b"\xef\xbb\xbf" + source.read_bytes())
     # A key given twice: JSON libraries disagree on which wins, so the format forbids it.
     text = json.dumps(valid)
     (outdir / "malformed-duplicate-key.json").write_text(text.replace('"format_version": 1', '"format_version": 1, "format_version": 1', 1) + "\n")

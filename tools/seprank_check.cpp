@@ -6,6 +6,8 @@
 // Deliberately small and free of FLINT/Boost/OpenSSL: nlohmann-json parses, the arithmetic is
 // plain 64-bit modular arithmetic, SHA-256 is implemented below. Strict where the spec is: no
 // duplicate keys anywhere, no unknown keys inside `network` (they are ignored elsewhere).
+// Compiled with -DSEPRANK_CHECK_NO_MAIN, the file is a library of two functions (namespace
+// seprank_check, below) for the fuzz target, which includes it; the checker stays one file.
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
@@ -21,8 +23,25 @@
 #include <utility>
 #include <vector>
 
+namespace seprank_check {
+
+struct Verdict {
+  int exit_code;        // 0 verified, 1 refuted, 2 malformed, 3 cannot read
+  std::string message;  // after "VERIFIED: " or "NOT VERIFIED: "
+};
+
+// The verdict on a certificate given as its bytes: what `seprank-check FILE` says of a file
+// holding them. Never throws.
+Verdict check_certificate_text(const std::string& text);
+
+// The one line the checker prints: "VERIFIED: ..." or "NOT VERIFIED: ...", printable ASCII.
+std::string verdict_line(const Verdict& verdict);
+
+}  // namespace seprank_check
+
 namespace {
 
+using seprank_check::Verdict;
 using json = nlohmann::json;
 using u64 = std::uint64_t;
 using u128 = unsigned __int128;
@@ -31,14 +50,9 @@ using i128 = __int128;
 // Size limits of format version 1 (end of the spec).
 constexpr u64 kMaxRank = 4096, kMaxPositions = 64, kMaxTemplates = 64, kMaxChannels = 4096, kMaxLayers = 64,
               kMaxWeightEntries = 1000000;
-// nlohmann's dump() recurses; a valid network nests 5 deep and is dumped only once validated,
-// so this guard on `network` is a second line of defence.
-constexpr std::size_t kMaxNetworkDepth = 256;
-
-struct Verdict {
-  int exit_code;
-  std::string message;
-};
+// Arrays and objects nested deeper are malformed anywhere in the document: Python's json
+// recurses (and gives up near 1000), nlohmann's dump() recurses too. A valid certificate nests 5.
+constexpr std::size_t kMaxDepth = 256;
 
 [[noreturn]] void malformed(const std::string& what) { throw Verdict{2, "malformed: " + what}; }
 
@@ -195,7 +209,7 @@ void only_keys(const json& obj, const std::string& path, std::initializer_list<s
 }
 
 // nlohmann keeps the last of duplicate keys, so a SAX pass over the (valid) text rejects them,
-// naming the object's path. (Not a parse callback: nlohmann's callback parser is quadratic in
+// naming the object's path; it also bounds the nesting depth. (Not a parse callback: nlohmann's callback parser is quadratic in
 // the length of a list of objects.)
 struct DuplicateKeys final : json::json_sax_t {
   struct Open {  // an enclosing object or array
@@ -213,6 +227,8 @@ struct DuplicateKeys final : json::json_sax_t {
   bool start(bool object) {
     element();
     open.emplace_back().object = object;
+    if (open.size() > kMaxDepth)
+      malformed("arrays and objects nested deeper than " + std::to_string(kMaxDepth) + " levels");
     return true;
   }
   bool end() {
@@ -242,18 +258,6 @@ struct DuplicateKeys final : json::json_sax_t {
     return true;
   }
 };
-
-bool nested_deeper_than(const json& root, std::size_t limit) {  // iterative: no recursion on hostile input
-  std::vector<std::pair<const json*, std::size_t>> stack{{&root, 1}};
-  while (!stack.empty()) {
-    auto [node, depth] = stack.back();
-    stack.pop_back();
-    if (depth > limit) return true;
-    if (node->is_structured())
-      for (const json& child : *node) stack.emplace_back(&child, depth + 1);
-  }
-  return false;
-}
 
 // ---- the validated certificate ----
 struct Tap {
@@ -306,8 +310,6 @@ std::pair<i128, i128> offsets_inside(const Axis& axis, u64 unit) {
 void read_network(const json& net, Certificate& cert) {
   const std::string path = "network";
   as_object(net, path);
-  if (nested_deeper_than(net, kMaxNetworkDepth))
-    malformed(path + ": nested deeper than " + std::to_string(kMaxNetworkDepth) + " levels");
   only_keys(net, path, {"input", "templates", "padding", "sharing", "representation", "layers", "readout"});
   const std::string ip = "network.input";
   const json& input = as_object(field(net, path, "input"), ip);
@@ -415,9 +417,11 @@ Certificate read_certificate(const json& doc) {
   read_network(network, cert);
   const std::string recorded = string_field(doc, "", "network_sha256");
   const std::string computed = sha256_hex(network.dump());  // std::map keys: sorted; compact by default
+#ifndef SEPRANK_CHECK_FUZZ_IGNORE_HASH  // defined only by the fuzz target: lets a fuzzed network reach evaluation
   if (recorded != computed)
     malformed("network_sha256: recorded " + json(recorded).dump() + ", but the network hashes to " +
               computed);
+#endif
 
   const json& part_i =
       as_array(field(as_object(field(doc, "", "partition"), "partition"), "partition", "I"), "partition.I");
@@ -509,22 +513,17 @@ u64 determinant_mod(std::vector<u64>& m, u64 r, u64 p, u64& zero_column) {
   return det;
 }
 
-Verdict check(const char* file_name) {
-  std::FILE* file = std::fopen(file_name, "rb");
-  if (!file) return {3, std::string("cannot read ") + file_name + ": " + std::strerror(errno)};
-  std::string text;
-  char buffer[1 << 16];
-  for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, file)) > 0;) text.append(buffer, got);
-  const bool read_failed = std::ferror(file);
-  const int read_errno = errno;
-  std::fclose(file);
-  if (read_failed) return {3, std::string("cannot read ") + file_name + ": " + std::strerror(read_errno)};
-
+// Throws a Verdict when the certificate is malformed.
+Verdict check_text(const std::string& text) {
+  // nlohmann skips a byte order mark, Python's json refuses it: the spec forbids it.
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) malformed("a byte order mark precedes the JSON text");
   json doc;
   try {
     doc = json::parse(text);  // nlohmann's parser is iterative: deep nesting cannot overflow the stack
-  } catch (const json::parse_error& e) {
-    malformed(std::string("invalid JSON: ") + e.what());
+  } catch (const json::exception& e) {  // syntax (101) and numbers beyond a double (406)
+    std::string why = e.what();  // quotes the offending token, which may be thousands of digits
+    if (why.size() > 200) why = why.substr(0, 180) + "...";
+    malformed("invalid JSON: " + why);
   }
   DuplicateKeys duplicate_keys;
   json::sax_parse(text, &duplicate_keys);
@@ -551,22 +550,62 @@ Verdict check(const char* file_name) {
   return {0, "rank >= " + std::to_string(r) + " over GF(" + std::to_string(p) + ")"};
 }
 
+// Every way a check can end, as a verdict: thrown ones, and exceptions a bug or the
+// allocator may raise (a checker must still print one line).
+template <class Check>
+Verdict verdict_of(Check check) noexcept {
+  try {
+    return check();
+  } catch (const Verdict& early) {
+    return early;
+  } catch (const std::bad_alloc&) {
+    return {2, "malformed: out of memory while reading the certificate"};
+  } catch (const std::exception& e) {
+    return {2, std::string("malformed: ") + e.what()};
+  } catch (...) {
+    return {2, "malformed: internal error"};
+  }
+}
+
+}  // namespace
+
+namespace seprank_check {
+
+Verdict check_certificate_text(const std::string& text) {
+  return verdict_of([&] { return check_text(text); });
+}
+
+std::string verdict_line(const Verdict& verdict) {
+  std::string message = verdict.message;
+  for (char& ch : message)  // one line of printable ASCII, whatever the input contained
+    if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) > 0x7e) ch = '?';
+  return (verdict.exit_code == 0 ? "VERIFIED: " : "NOT VERIFIED: ") + message;
+}
+
+}  // namespace seprank_check
+
+#ifndef SEPRANK_CHECK_NO_MAIN
+namespace {
+
+Verdict check_file(const char* file_name) {
+  std::FILE* file = std::fopen(file_name, "rb");
+  if (!file) return {3, std::string("cannot read ") + file_name + ": " + std::strerror(errno)};
+  std::string text;
+  char buffer[1 << 16];
+  for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, file)) > 0;) text.append(buffer, got);
+  const bool read_failed = std::ferror(file);
+  const int read_errno = errno;
+  std::fclose(file);
+  if (read_failed) return {3, std::string("cannot read ") + file_name + ": " + std::strerror(read_errno)};
+  return seprank_check::check_certificate_text(text);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  Verdict verdict{2, "malformed: internal error"};
-  try {
-    verdict = argc == 2 ? check(argv[1]) : Verdict{3, "usage: seprank-check FILE"};
-  } catch (const Verdict& early) {
-    verdict = early;
-  } catch (const std::bad_alloc&) {
-    verdict = {2, "malformed: out of memory while reading the certificate"};
-  } catch (const std::exception& e) {
-    verdict = {2, std::string("malformed: ") + e.what()};
-  } catch (...) {
-  }
-  for (char& ch : verdict.message)  // one line of printable ASCII, whatever the input contained
-    if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) > 0x7e) ch = '?';
-  std::cout << (verdict.exit_code == 0 ? "VERIFIED: " : "NOT VERIFIED: ") << verdict.message << std::endl;
+  const Verdict verdict = argc == 2 ? verdict_of([&] { return check_file(argv[1]); })
+                                    : Verdict{3, "usage: seprank-check FILE"};
+  std::cout << seprank_check::verdict_line(verdict) << std::endl;
   return verdict.exit_code;
 }
+#endif

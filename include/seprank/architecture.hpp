@@ -69,5 +69,9 @@ inline constexpr int max_templates = 1024;
 inline constexpr int max_channels = 65536;
 inline constexpr int max_layers = 64;
 inline constexpr std::int64_t max_weight_entries = 100'000'000;
+// Units × window offsets summed over the layers: every pass over the network (evaluation,
+// the min-cut's unrolling, --vary auto) walks them. Valid padding never comes near it (a 1D
+// input of 4096 has at most ~8·10^6); "same" padding admits windows far larger than the map.
+inline constexpr std::int64_t max_window_taps = std::int64_t{1} << 24;
 
 }  // namespace seprank

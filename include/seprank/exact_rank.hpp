@@ -10,9 +10,10 @@
 
 namespace seprank {
 
-// `--prime fast`: 2^24 - 3, the largest prime below 2^24, where FFLAS-FFPACK's Modular<double>
-// ranks as fast as LAPACK's dgetrf factors a double matrix (bench/bench_rank.cpp).
-inline constexpr std::uint64_t fast_prime = 16777213;
+// `--prime fast`: 2^23 - 15, the largest prime below 2^23, where FFLAS-FFPACK's
+// ModularBalanced<double> ranks within 1.25-1.4x of LAPACK's dgetrf on a double matrix of
+// the same size (bench/bench_rank.cpp), with AVX2 or AVX-512 BLAS kernels alike.
+inline constexpr std::uint64_t fast_prime = 8388593;
 
 // Which library computes a rank mod p (bench/bench_rank.cpp measures them side by side).
 enum class RankBackend { flint, fflas_balanced_float, fflas_modular_double, fflas_balanced_double };

@@ -14,6 +14,41 @@
 
 namespace seprank {
 
+// Window offsets of one layer that fall inside its input map (all of them under "valid"
+// padding), summed over its units: the UnitInput entries CompiledNetwork keeps.
+inline std::int64_t taps_inside_map(const LayerGeometry& g) {
+  const auto inside = [](int n, int window, int stride, int pad, int units) {
+    std::int64_t total = 0;
+    for (int u = 0; u < units; ++u) {
+      const std::int64_t start = static_cast<std::int64_t>(u) * stride - pad;
+      total += std::max<std::int64_t>(0, std::min<std::int64_t>(window, n - start) - std::max<std::int64_t>(0, -start));
+    }
+    return total;
+  };
+  return inside(g.in_height, g.window_height, g.stride_height, g.pad_top, g.out_height) *
+         inside(g.in_width, g.window_width, g.stride_width, g.pad_left, g.out_width);
+}
+
+// Machine words (8 bytes) that evaluating the network takes before any matrix exists: the
+// drawn weights, one CompiledNetwork (weights again, layer 1's table, the window lists) and
+// `evaluators` GridEvaluators (activations and running products per unit and channel).
+// Huge channel counts make this the dominant cost even for a 2 x 2 submatrix.
+inline double network_memory_words(const Architecture& arch, const std::vector<LayerGeometry>& geometry,
+                                   int evaluators) {
+  const double m = arch.templates;
+  double weights = m * m + geometry.back().out_channels, compiled = 0, per_evaluator = 0;
+  for (std::size_t l = 0; l < geometry.size(); ++l) {
+    const LayerGeometry& g = geometry[l];
+    const double matrices = static_cast<double>(g.weight_matrices(arch.sharing));
+    const double taps = static_cast<double>(taps_inside_map(g));
+    weights += matrices * g.out_channels * g.in_channels;
+    compiled += l == 0 ? std::max(matrices, 1.0) * m * g.out_channels : matrices * g.out_channels * g.in_channels;
+    compiled += 2 * taps + g.units() + 1;
+    per_evaluator += (static_cast<double>(g.units()) + taps + 1) * g.out_channels;
+  }
+  return weights + compiled + evaluators * per_evaluator;
+}
+
 template <class Ring>
 class CompiledNetwork {
  public:

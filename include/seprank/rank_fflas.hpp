@@ -7,6 +7,11 @@
 
 namespace seprank {
 
+struct RankTiming {
+  double wall_seconds = 0;
+  double cpu_seconds = 0;  // of the calling thread (all the work when the BLAS has 1 thread)
+};
+
 // How FFLAS-FFPACK represents GF(p): Givaro's fields, each with a largest admissible prime
 // (Givaro's maxCardinality: a·b + c must be exact in the floating-point type).
 enum class FflasField {
@@ -21,16 +26,16 @@ std::uint64_t fflas_max_prime(FflasField field);
 // Rank of the rows × cols matrix whose entry (i, j) is entries[i·stride + j] ∈ [0, p), modulo
 // the prime p <= fflas_max_prime(field), by FFPACK::Rank (PLUQ). The input is not modified: it
 // is converted into a working copy of rows·cols floats or doubles. The BLAS calls use the
-// threads set by set_blas_threads. When rank_seconds is given, it receives the time spent in
-// FFPACK::Rank alone (without the conversion), for benchmarks.
+// threads set by set_blas_threads. When `timing` is given, it receives the wall-clock and
+// CPU seconds spent in FFPACK::Rank alone (without the conversion), for benchmarks.
 std::int64_t fflas_rank(const std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
-                        std::uint64_t p, FflasField field, double* rank_seconds = nullptr);
+                        std::uint64_t p, FflasField field, RankTiming* timing = nullptr);
 
 // The same rank computed in the caller's storage, which it overwrites (no working copy): the
 // residues are converted in place to the field's elements (doubles keep the layout; floats are
 // packed to the first half, row i at 4·i·cols bytes). The entries are garbage afterwards.
 std::int64_t fflas_rank_in_place(std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
-                                 std::uint64_t p, FflasField field, double* rank_seconds = nullptr);
+                                 std::uint64_t p, FflasField field, RankTiming* timing = nullptr);
 
 // Bytes of the working copy fflas_rank allocates per matrix entry (plus O(rows + cols)).
 std::size_t fflas_bytes_per_entry(FflasField field);

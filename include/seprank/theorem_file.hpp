@@ -48,10 +48,17 @@ struct TheoremFile {
 // Reads and validates a theorem file; every problem is a data error naming file and line
 // (a file that cannot be read: exit 66).
 TheoremFile read_theorem_file(const std::string& path);
+// The same for a file's text; `path` only names it in messages (the fuzz target's entry).
+TheoremFile parse_theorem_text(const std::string& text, const std::string& path);
+
+// Longest string a template may expand to: far above any valid value (an indices: list of
+// 4096 positions is ~20 000 characters), far below what nested repetitions could build.
+inline constexpr std::size_t max_substituted_length = 100'000;
 
 // Expands each "(group)^{count}" into count copies of the group, then replaces each
 // "{expression}" by its integer value. Data error (with `where`) when an expression is
-// malformed, names an unknown parameter or is not an integer.
+// malformed, names an unknown parameter or is not an integer, or when the result would be
+// longer than max_substituted_length.
 std::string substitute(const std::string& text, const Parameters& parameters, const std::string& where);
 
 // "N=8 R=3 M=2" in the file's key order.

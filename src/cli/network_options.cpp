@@ -29,7 +29,7 @@ po::options_description network_options() {
        "templates of the positions --vary leaves out: one for all, or one digit per position")
       ("field", po::value<std::string>()->default_value("gfp"), "gfp (rank over GF(p)) or Q (exact rank over Q)")
       ("prime", po::value<std::string>(),
-       "the prime p for --field gfp (default 2^62 - 57), or 'fast': 2^24 - 3, ranked at BLAS speed")
+       "the prime p for --field gfp (default 2^62 - 57), or 'fast': 2^23 - 15, ranked at BLAS speed")
       ("seed", po::value<std::string>()->default_value("1"), "seed of the weight generator (SplitMix64)")
       ("templates-matrix", po::value<std::string>()->default_value("random"), "F: random or identity")
       ("weight-bound", po::value<std::string>()->default_value(std::to_string(default_weight_bound)),

@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <system_error>
 
 #include "seprank/errors.hpp"
 
@@ -17,7 +19,10 @@ void write_output_file(const std::string& path, const std::string& content, bool
   }
   const bool written = std::fwrite(content.data(), 1, content.size(), f) == content.size();
   if (std::fclose(f) != 0 || !written) {
-    std::remove(path.c_str());
+    // Drop the partial file, but only a regular one: with --force the path may be a device
+    // (-o /dev/full), and removing that as root would delete the device node.
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(std::filesystem::symlink_status(path, ec))) std::remove(path.c_str());
     throw Error(exit_io, "cannot write " + path);
   }
 }

@@ -23,8 +23,10 @@ std::vector<std::string> theorem_paths(const std::vector<std::string>& args) {
     std::error_code ec;
     if (fs::is_directory(a, ec)) {
       std::vector<std::string> in_dir;
-      for (const auto& entry : fs::directory_iterator(a))
-        if (entry.path().extension() == ".toml") in_dir.push_back(entry.path().string());
+      // error_code overloads: an unreadable directory is missing input (66), not a bug (70).
+      for (fs::directory_iterator entry(a, ec), end; !ec && entry != end; entry.increment(ec))
+        if (entry->path().extension() == ".toml") in_dir.push_back(entry->path().string());
+      if (ec) throw Error(exit_no_input, a + ": cannot read the directory: " + ec.message());
       std::sort(in_dir.begin(), in_dir.end());
       if (in_dir.empty()) throw data_error(a + ": no theorem files (*.toml) in this directory");
       out.insert(out.end(), in_dir.begin(), in_dir.end());

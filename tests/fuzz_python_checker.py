@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""Mutation fuzzer for the Python certificate checker (tools/check_certificate.py).
+
+libFuzzer cannot drive Python, so this mutates the committed certificates instead -- at the
+byte level (flips, cuts, splices, interesting tokens) and at the JSON level (values replaced
+by edge cases, keys dropped, added or duplicated, lists grown and shrunk, the network hash
+recomputed so that mutants get past it) -- for a bounded number of iterations and seconds,
+and asserts for every mutant:
+
+  * the checker reaches a verdict: exit 0..3 and exactly one line on stdout, starting with
+    "VERIFIED" or "NOT VERIFIED", nothing on stderr, never a traceback;
+  * the C++ checker (seprank-check) reaches the same kind of verdict (the same exit code), so
+    in particular every mutant that Python verifies, seprank-check verifies too.
+
+Every mutant runs in-process (fast); a sample, and every mutant either checker verifies, also
+runs as a real process to check the printed line. Standard library only.
+
+usage: fuzz_python_checker.py --seprank-check PATH [--iterations N] [--seconds S] [--seed K]
+                              [--failures DIR] [--max-certificate-bytes B]
+Exit status: 0 when every mutant passed, 1 otherwise (failing mutants are saved to --failures).
+"""
+import argparse
+import copy
+import hashlib
+import importlib.util
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CHECKER = os.path.join(REPO, "tools", "check_certificate.py")
+CERTIFICATES = os.path.join(REPO, "proofs", "certificates")
+
+# Values that sit on the edges the checkers test: sizes, signs, 2^63, 2^64, types.
+INTERESTING_VALUES = [0, 1, -1, 2, 3, 63, 64, 65, 4096, 4097, 10**6, 2**31, 2**32, 2**62 - 57,
+                      2**63 - 1, 2**63, 2**64 - 1, 2**64, 10**30, 10**400, 1.5, -0.0, 1e308,
+                      True, False, None, "", "1", "gfp", "C", "same", "pool", [], [0], [[0]], {},
+                      {"I": [0]}]
+INTERESTING_TOKENS = [b"-1", b"0", b"1e400", b"NaN", b"Infinity", b"-", b"[", b"]", b"{", b"}", b",",
+                      b":", b'"', b"\\u0000", b"\\ud800", b"\xff", b"\x00", b"null", b"true",
+                      b"18446744073709551616", b"9223372036854775808", b"1" * 400, b"9" * 5000, b"[" * 2000,
+                      b'"network":{}', b'"format_version":1,"format_version":1']
+
+
+def load_module(path):
+    spec = importlib.util.spec_from_file_location("check_certificate", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def canonical_hash(network):
+    text = json.dumps(network, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# ---- JSON-level mutations ----
+def containers(doc):
+    """Every (parent, key) below doc, depth first: the places a mutation can touch."""
+    places, stack = [], [doc]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+        for key, child in items:
+            places.append((node, key))
+            if isinstance(child, (dict, list)):
+                stack.append(child)
+    return places
+
+
+def mutate_json(rng, doc):
+    doc = copy.deepcopy(doc)
+    places = containers(doc)
+    for _ in range(rng.choice([1, 1, 1, 2, 3])):
+        parent, key = rng.choice(places)
+        value = parent[key]
+        kind = rng.randrange(9)
+        if kind == 0:
+            parent[key] = copy.deepcopy(rng.choice(INTERESTING_VALUES))
+        elif kind == 1 and isinstance(value, int) and not isinstance(value, bool):
+            parent[key] = value + rng.choice([-1, 1, 2**63, -(2**63), value])
+        elif kind == 2 and isinstance(parent, dict):
+            del parent[key]
+        elif kind == 3 and isinstance(parent, dict):
+            parent[rng.choice(["extra", "weights", "channels", "determinant", "kind"])] = copy.deepcopy(
+                rng.choice(INTERESTING_VALUES))
+        elif kind == 4 and isinstance(value, list) and value:
+            value.append(copy.deepcopy(rng.choice(value)))
+        elif kind == 5 and isinstance(value, list) and value:
+            del value[rng.randrange(len(value))]
+        elif kind == 6 and isinstance(value, list) and len(value) > 1:
+            i, j = rng.randrange(len(value)), rng.randrange(len(value))
+            value[i], value[j] = value[j], value[i]
+        elif kind == 7 and isinstance(value, str):
+            parent[key] = value + rng.choice(["x", " ", "\u00e9", "\x00"]) if value else "x"
+        else:
+            parent[key] = copy.deepcopy(value if rng.random() < 0.5 else rng.choice(INTERESTING_VALUES))
+        places = containers(doc)
+        if not places:
+            break
+    # Recompute the hash most of the time, so that mutants of the network reach the checks
+    # after it; a mutated network that is not hashable (a float key...) keeps the old one.
+    if isinstance(doc, dict) and isinstance(doc.get("network"), (dict, list)) and rng.random() < 0.8:
+        try:
+            doc["network_sha256"] = canonical_hash(doc["network"])
+        except (TypeError, ValueError):
+            pass
+    style = rng.randrange(3)
+    if style == 0:
+        return json.dumps(doc).encode()
+    if style == 1:
+        return json.dumps(doc, sort_keys=True, indent=1).encode()
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+# ---- byte-level mutations ----
+def mutate_bytes(rng, data, others):
+    data = bytearray(data)
+    for _ in range(rng.choice([1, 1, 2, 4])):
+        n = len(data)
+        kind = rng.randrange(7)
+        if kind == 0 and n:
+            data[rng.randrange(n)] ^= 1 << rng.randrange(8)
+        elif kind == 1 and n:
+            i = rng.randrange(n)
+            del data[i:i + rng.randrange(1, 64)]
+        elif kind == 2 and n:
+            i, j = sorted((rng.randrange(n), rng.randrange(n)))
+            data[j:j] = data[i:j][:256]
+        elif kind == 3:
+            i = rng.randrange(n + 1)
+            data[i:i] = rng.choice(INTERESTING_TOKENS)
+        elif kind == 4 and n:
+            i = rng.randrange(n)
+            j = i + rng.randrange(1, 8)
+            data[i:j] = rng.choice(INTERESTING_TOKENS)
+        elif kind == 5:  # splice: the front of this one, the back of another
+            other = rng.choice(others)
+            data = data[:rng.randrange(n + 1)] + other[rng.randrange(len(other) + 1):]
+        elif n:
+            del data[rng.randrange(n):]
+    return bytes(data)
+
+
+# ---- running the checkers ----
+def in_process(module, path):
+    """(exit code, the printed line) as the checker's __main__ block produces them."""
+    code, line = module.main(["check_certificate.py", path])
+    line = " ".join(line.split()).encode("ascii", "backslashreplace").decode("ascii")
+    return code, line
+
+
+def as_process(args):
+    return subprocess.run(args, capture_output=True, timeout=120)
+
+
+def problems_of(module, path, cxx_checker, force_process):
+    """(the Python checker's exit code, why this mutant fails the contract: empty when it passes)."""
+    found = []
+    try:
+        code, line = in_process(module, path)
+    except BaseException as e:  # the contract: never an exception out of main
+        return None, [f"check_certificate.main raised {type(e).__name__}: {e!r}"[:300]]
+    if code not in (0, 1, 2, 3):
+        found.append(f"exit code {code}")
+    if not (line.startswith("VERIFIED: ") if code == 0 else line.startswith("NOT VERIFIED: ")):
+        found.append(f"verdict line does not match exit {code}: {line[:120]!r}")
+    cxx = as_process([cxx_checker, path])
+    if cxx.returncode != code:
+        found.append(f"seprank-check exits {cxx.returncode} ({cxx.stdout.decode(errors='replace').strip()[:160]}),"
+                     f" check_certificate.py {code} ({line[:160]})")
+    if force_process or code == 0 or cxx.returncode == 0:
+        real = as_process([sys.executable, CHECKER, path])
+        out = real.stdout.decode("ascii", errors="replace")
+        if real.stderr:
+            found.append(f"stderr is not empty: {real.stderr.decode(errors='replace')[:200]!r}")
+        if out.count("\n") != 1 or not out.endswith("\n"):
+            found.append(f"stdout is not exactly one line: {out[:200]!r}")
+        if (real.returncode, out.rstrip("\n")) != (code, line):
+            found.append(f"the process printed {out.strip()[:120]!r} and exited {real.returncode};"
+                         f" in-process: {line[:120]!r}, {code}")
+    return code, found
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seprank-check", required=True, help="the C++ checker binary")
+    parser.add_argument("--iterations", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--failures", default=os.path.join(tempfile.gettempdir(), "fuzz_python_checker_failures"))
+    parser.add_argument("--max-certificate-bytes", type=int, default=8192,
+                        help="mutate only certificates up to this size (the larger ones take seconds per check)")
+    args = parser.parse_args()
+
+    module = load_module(CHECKER)
+    bases = []
+    for name in sorted(os.listdir(CERTIFICATES)):
+        path = os.path.join(CERTIFICATES, name)
+        if name.endswith(".json") and os.path.getsize(path) <= args.max_certificate_bytes:
+            with open(path, "rb") as f:
+                bases.append((name, f.read()))
+    if not bases:
+        sys.exit("no certificates to mutate")
+    documents = [(name, json.loads(data)) for name, data in bases]
+    raw = [data for _, data in bases]
+
+    rng = random.Random(args.seed)
+    start, tried, failed, verdicts = time.monotonic(), 0, 0, {}
+    with tempfile.TemporaryDirectory() as work:
+        path = os.path.join(work, "mutant.json")
+        while tried < args.iterations and time.monotonic() - start < args.seconds:
+            index = rng.randrange(len(bases))
+            if rng.random() < 0.5:
+                how, mutant = "json", mutate_json(rng, documents[index][1])
+            else:
+                how, mutant = "bytes", mutate_bytes(rng, raw[index], raw)
+            with open(path, "wb") as f:
+                f.write(mutant)
+            code, found = problems_of(module, path, args.seprank_check, force_process=tried % 20 == 0)
+            verdicts[code] = verdicts.get(code, 0) + 1
+            tried += 1
+            if found:
+                failed += 1
+                os.makedirs(args.failures, exist_ok=True)
+                saved = os.path.join(args.failures, f"mutant-{args.seed}-{tried}.json")
+                with open(saved, "wb") as f:
+                    f.write(mutant)
+                print(f"FAIL mutant {tried} ({how} mutation of {bases[index][0]}), saved as {saved}:")
+                for problem in found:
+                    print("   ", problem)
+    elapsed = time.monotonic() - start
+    summary = ", ".join(f"exit {k}: {v}" for k, v in sorted(verdicts.items()))
+    print(f"{tried} mutants in {elapsed:.1f} s ({summary}); {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+// The exit-code catalogue (docs/errors.md), end to end: every code of seprank, seprank-check
+// and tools/check_certificate.py is produced here at least once, and the catalogue lists every
+// code of include/seprank/errors.hpp. Further tests of each code are named beside it.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "process.hpp"
+
+namespace fs = std::filesystem;
+using test_support::run;
+using test_support::seprank_command;
+
+namespace {
+
+const std::string source_dir = SEPRANK_SOURCE_DIR;
+const std::string certificates = source_dir + "/proofs/certificates";
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string python_checker(const std::string& args) {
+  return "python3 '" + source_dir + "/tools/check_certificate.py' " + args;
+}
+
+}  // namespace
+
+TEST_CASE("exit codes: docs/errors.md lists every code seprank defines") {
+  const std::string header = read(source_dir + "/include/seprank/errors.hpp");
+  const std::string catalogue = read(source_dir + "/docs/errors.md");
+  const std::regex code(R"(exit_\w+ = (\d+),)");
+  std::set<std::string> codes;
+  for (auto it = std::sregex_iterator(header.begin(), header.end(), code); it != std::sregex_iterator(); ++it)
+    codes.insert((*it)[1]);
+  CHECK(codes.size() == 9);
+  for (const std::string& c : codes) {
+    CAPTURE(c);
+    CHECK(catalogue.find("| " + c + " |") != std::string::npos);
+  }
+}
+
+TEST_CASE("exit codes: seprank produces each code of the catalogue") {
+  const fs::path dir = fs::temp_directory_path() / ("seprank_exit_codes_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string existing = (dir / "existing.json").string();
+  std::ofstream(existing) << "keep me\n";
+  const struct {
+    int code;
+    std::string command;
+    std::string says;  // on stderr; "" for a success
+  } cases[] = {
+      // 0: also every successful test (test_cli_rank.cpp, test_certificates.cpp, test_verify.cpp).
+      {0, seprank_command("rank --input 8 --layers 3/1/2,6/1/1 --json"), ""},
+      // 1: also test_verify.cpp (REFUTED by min-cut, REFUTED with a certificate, UNCONFIRMED).
+      {1, seprank_command("verify '" + source_dir + "/tests/data/false-lower-nonoverlapping.toml'"), ""},
+      // 64: also test_cli_rank.cpp (every malformed value), test_limits.cpp (numbers out of range).
+      {64, seprank_command("rank --input 8 --layers 3/1/2,6/1/1 --frobnicate"), "frobnicate"},
+      // 65: also test_cli_rank.cpp, test_verify.cpp (malformed theorem files), test_limits.cpp.
+      {65, seprank_command("rank --input 8 --layers 3/1/2,6/1/1 --prime 15"), "not prime"},
+      // 66: also test_verify.cpp.
+      {66, seprank_command("verify /nonexistent/theorem.toml"), "no such file"},
+      // 69: also test_cli_rank.cpp and test_limits.cpp (every limit).
+      {69, seprank_command("rank --input 5000 --layers 5000/1/2"), "positions"},
+      // 70: no input reaches it (a bug would); an environment variable injects one for this test.
+      {70, "SEPRANK_INJECT_INTERNAL_ERROR=1 " + seprank_command("rank --input 8 --layers 3/1/2,6/1/1"),
+       "internal error"},
+      // 73: also test_certificates.cpp (certify without --force).
+      {73, seprank_command("certify --input 6 --layers 6/1/2 -o '" + existing + "'"), "--force"},
+      {73, seprank_command("verify '" + source_dir + "/proofs/C2.toml' --certificates '" + existing + "/sub'"),
+       "cannot create the directory"},
+      // 74: stdout cannot be written (a full disk); the JSON would be truncated.
+      {74, seprank_command("rank --input 8 --layers 3/1/2,6/1/1 --json >/dev/full"), "cannot write to standard output"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.command);
+    const auto r = run(c.command);
+    CHECK(r.exit_code == c.code);
+    if (!c.says.empty()) CHECK(r.err.find(c.says) != std::string::npos);
+  }
+  CHECK(read(existing) == "keep me\n");
+
+  // 74 from certify -o: a write that fails is reported and, the target not being a regular
+  // file, left in place (with --force it may be a device, which root must never delete).
+  const fs::path full = dir / "full";
+  fs::create_symlink("/dev/full", full);
+  const auto r = run(seprank_command("certify --input 6 --layers 6/1/2 --force -o '" + full.string() + "'"));
+  CHECK(r.exit_code == 74);
+  CHECK(r.err.find("cannot write") != std::string::npos);
+  CHECK(fs::is_symlink(full));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("exit codes: both checkers produce 0, 1, 2 and 3") {
+  const struct {
+    int code;
+    std::string file;  // "" runs the checker without an argument
+  } cases[] = {
+      {0, certificates + "/small-prime-3x3.json"},  // also test_certificates.cpp (every committed one)
+      {1, certificates + "/broken/refuted-duplicate-row.json"},  // also every broken/refuted-*
+      {2, certificates + "/broken/malformed-empty.json"},  // also every broken/malformed-*, test_limits.cpp
+      {3, source_dir + "/proofs/no-such-certificate.json"},  // also test_certificates.cpp
+      {3, ""},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.file);
+    const std::string argument = c.file.empty() ? "" : "'" + c.file + "'";
+    for (const std::string& command : {std::string(SEPRANK_CHECK_BINARY) + " " + argument, python_checker(argument)}) {
+      CAPTURE(command);
+      const auto r = run(command);
+      CHECK(r.exit_code == c.code);
+      CHECK(r.out.rfind(c.code == 0 ? "VERIFIED: " : "NOT VERIFIED: ", 0) == 0);
+      CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+      CHECK(r.err.empty());
+    }
+  }
+}
