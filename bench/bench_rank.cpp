@@ -140,10 +140,11 @@ Timing run_flint(const std::vector<std::uint64_t>& src, std::int64_t n, std::uin
 }
 
 // FFPACK::Rank alone: the conversion from residues is not timed.
-Timing run_fflas(const std::vector<std::uint64_t>& src, std::int64_t n, std::uint64_t p, FflasField field) {
+Timing run_fflas(const std::vector<std::uint64_t>& src, std::int64_t n, std::uint64_t p, FflasField field, int threads,
+                 FflasThreading threading) {
   RankTiming inner;
   Timing t;
-  t.rank = fflas_rank(src.data(), n, n, n, p, field, &inner);
+  t.rank = fflas_rank(src.data(), n, n, n, p, field, threads, threading, &inner);
   t.wall = inner.wall_seconds;
   t.cpu = inner.cpu_seconds;
   return t;
@@ -202,17 +203,20 @@ int main(int argc, char** argv) {
   std::vector<Config> configs;
   configs.push_back({"LAPACK dgetrf (double)", 0, false,
                      [](const auto& m, std::int64_t n, int) { return run_dgetrf(m, n); }});
-  auto add_fflas = [&](FflasField field, std::uint64_t p) {
+  auto add_fflas = [&](FflasField field, std::uint64_t p, FflasThreading threading = FflasThreading::blas) {
     if (p > fflas_max_prime(field)) return;
-    configs.push_back({std::string("FFLAS ") + to_string(field), p, true,
-                       [p, field](const auto& m, std::int64_t n, int) { return run_fflas(m, n, p, field); }});
+    const std::string how = threading == FflasThreading::blas ? "" : " (tasks)";
+    configs.push_back({std::string("FFLAS ") + to_string(field) + how, p, true,
+                       [p, field, threading](const auto& m, std::int64_t n, int t) {
+                         return run_fflas(m, n, p, field, t, threading);
+                       }});
   };
   auto add_flint = [&](std::uint64_t p) {
     configs.push_back({"FLINT nmod_mat_rank", p, false,
                        [p](const auto& m, std::int64_t n, int) { return run_flint(m, n, p); }});
   };
   auto add_seprank = [&](std::uint64_t p) {
-    configs.push_back({std::string("seprank (") + to_string(rank_backend_for(p)) + ")", p, false,
+    configs.push_back({std::string("seprank (") + to_string(rank_backend_for(p)) + ")", p, false,  // fflas_threading
                        [p](const auto& m, std::int64_t n, int t) { return run_seprank(m, n, p, t); }});
   };
   const std::uint64_t p11 = 2039, p20 = prime_below_power_of_two(20), p23 = fast_prime,
@@ -228,6 +232,7 @@ int main(int argc, char** argv) {
   add_seprank(p20);
   add_fflas(FflasField::modular_double, p23);  // --prime fast
   add_fflas(FflasField::balanced_double, p23);
+  add_fflas(FflasField::balanced_double, p23, FflasThreading::tasks);  // pRank: differs from 2 threads on
   add_seprank(p23);
   if (!quick) add_flint(p23);
   for (std::uint64_t p : quick ? std::vector<std::uint64_t>{p24, p25} : std::vector<std::uint64_t>{p24, p25, p26}) {

@@ -21,9 +21,16 @@ void require(bool condition) {
 
 const std::map<std::string, seprank::Rational>& parameters() {
   static const std::map<std::string, seprank::Rational> p = {
-      {"N", 8}, {"M", 2}, {"R", 3}, {"C", 4}, {"L", 0}, {"size_I", 4}, {"size_J", 4},
+      {"N", 8},
+      {"M", 2},
+      {"R", 3},
+      {"C", 4},
+      {"L", 0},
+      {"size_I", 4},
+      {"size_J", 4},
       {"big", seprank::Rational::from_decimal("340282366920938463463374607431768211457")},
-      {"half", seprank::Rational(1, 2)}, {"neg", -7}};
+      {"half", seprank::Rational(1, 2)},
+      {"neg", -7}};
   return p;
 }
 

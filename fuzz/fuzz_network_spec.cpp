@@ -8,6 +8,7 @@
 //
 // A seprank::Error of the user-facing kinds is the expected answer to bad input; anything
 // else (another exception, exit_internal, a broken invariant, a sanitizer report) is a bug.
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
@@ -46,7 +47,8 @@ int parse_templates(const std::string& text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size())
     throw seprank::usage_error("--templates: not a non-negative integer");
-  if (value > static_cast<std::uint64_t>(seprank::max_templates)) throw seprank::resource_error("--templates");
+  if (value > static_cast<std::uint64_t>(seprank::max_templates))
+    throw seprank::resource_error("--templates");
   return static_cast<int>(value);
 }
 
@@ -98,7 +100,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     check_network(fields_of(std::string(reinterpret_cast<const char*>(data), size)));
   } catch (const seprank::Error& e) {
-    require(e.code() == seprank::exit_usage || e.code() == seprank::exit_data || e.code() == seprank::exit_resource);
+    require(e.code() == seprank::exit_usage || e.code() == seprank::exit_data ||
+            e.code() == seprank::exit_resource);
   }
   return 0;
 }

@@ -36,8 +36,8 @@ void check_claim(const seprank::ClaimSpec& c, const seprank::Parameters& p) {
     require(substitute(*text, p, c.where).size() <= max_substituted_length);
   const auto geometry = resolve_geometry(arch);
   Partition partition = make_partition(substitute(c.partition, p, c.where), arch);
-  restrict_partition(partition, substitute(c.vary, p, c.where), substitute(c.fixed_templates, p, c.where), arch,
-                     geometry);
+  restrict_partition(partition, substitute(c.vary, p, c.where), substitute(c.fixed_templates, p, c.where),
+                     arch, geometry);
   Parameters with_sizes = p;
   with_sizes["size_I"] = Rational(static_cast<std::int64_t>(partition.I.size()));
   with_sizes["size_J"] = Rational(static_cast<std::int64_t>(partition.J.size()));
@@ -46,7 +46,8 @@ void check_claim(const seprank::ClaimSpec& c, const seprank::Parameters& p) {
 }
 
 bool expected(const seprank::Error& e) {
-  return e.code() == seprank::exit_usage || e.code() == seprank::exit_data || e.code() == seprank::exit_resource;
+  return e.code() == seprank::exit_usage || e.code() == seprank::exit_data ||
+         e.code() == seprank::exit_resource;
 }
 
 }  // namespace
@@ -55,7 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size > 100000) return 0;
   seprank::TheoremFile theorem;
   try {
-    theorem = seprank::parse_theorem_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz.toml");
+    theorem =
+        seprank::parse_theorem_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz.toml");
   } catch (const seprank::Error& e) {
     require(expected(e));
     return 0;

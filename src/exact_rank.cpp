@@ -76,8 +76,8 @@ std::int64_t rank_mod_p(const NmodMatrix& matrix, int threads) {
   const auto field = fflas_field_for(p);
   const auto stride = row_stride(matrix);
   if (!field || !stride) return rank_mod_p_flint(matrix, threads);
-  set_blas_threads(threads);
-  return fflas_rank(matrix.get()->rows[0], matrix.rows(), matrix.cols(), *stride, p, *field);
+  return fflas_rank(matrix.get()->rows[0], matrix.rows(), matrix.cols(), *stride, p, *field, std::max(threads, 1),
+                    fflas_threading);
 }
 
 std::int64_t rank_mod_p_in_place(NmodMatrix& matrix, int threads) {
@@ -90,8 +90,8 @@ std::int64_t rank_mod_p_in_place(NmodMatrix& matrix, int threads) {
     std::vector<slong> permutation(static_cast<std::size_t>(matrix.rows()));
     return nmod_mat_lu(permutation.data(), matrix.get(), 0);  // nmod_mat_rank's LU, in place
   }
-  if (threads > 0) set_blas_threads(threads);
-  return fflas_rank_in_place(matrix.get()->rows[0], matrix.rows(), matrix.cols(), *stride, p, *field);
+  return fflas_rank_in_place(matrix.get()->rows[0], matrix.rows(), matrix.cols(), *stride, p, *field,
+                             std::max(threads, 0), fflas_threading);
 }
 
 std::int64_t rank_over_q(const FmpzMatrix& matrix) { return fmpz_mat_rank(matrix.get()); }

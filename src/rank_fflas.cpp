@@ -1,9 +1,15 @@
 // The only translation unit that includes FFLAS-FFPACK and Givaro (heavy headers).
 #include "seprank/rank_fflas.hpp"
 
+// Debian's FFLAS-FFPACK was configured without OpenMP; this file is compiled with it (for
+// pRank), which the headers accept after a warning unless told so first.
+#if defined(_OPENMP) && !defined(__FFLASFFPACK_USE_OPENMP)
+#define __FFLASFFPACK_USE_OPENMP
+#endif
 #include <fflas-ffpack/fflas-ffpack.h>
 #include <givaro/modular-balanced.h>
 #include <givaro/modular.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <chrono>
@@ -20,6 +26,10 @@ int openblas_get_num_threads(void);
 }
 
 namespace seprank {
+
+const char* to_string(FflasThreading threading) {
+  return threading == FflasThreading::blas ? "BLAS threads" : "FFLAS tasks";
+}
 
 const char* to_string(FflasField field) {
   switch (field) {
@@ -68,19 +78,32 @@ Element element_of(std::uint64_t r, std::uint64_t p, bool balanced) {
   return static_cast<Element>(v);
 }
 
+struct Threads {
+  int count = 1;
+  FflasThreading threading = FflasThreading::blas;
+};
+
 template <class Field>
 std::size_t plu_rank(const Field& field, std::size_t m, std::size_t n, typename Field::Element* a, std::size_t lda,
-                     RankTiming* timing) {
+                     Threads threads, RankTiming* timing) {
   const auto start = std::chrono::steady_clock::now();
   const double cpu_start = thread_cpu_seconds();
-  const std::size_t rank = FFPACK::Rank(field, m, n, a, lda);  // PLUQ, in place
+  std::size_t rank = 0;
+  if (threads.count > 1 && threads.threading == FflasThreading::tasks) {
+    openblas_set_num_threads(1);
+    omp_set_num_threads(threads.count);
+    rank = FFPACK::pRank(field, m, n, a, lda, static_cast<std::size_t>(threads.count));  // PLUQ, in place
+  } else {
+    if (threads.count > 0) openblas_set_num_threads(threads.count);  // 0: as the caller set it
+    rank = FFPACK::Rank(field, m, n, a, lda);  // PLUQ, in place
+  }
   if (timing) *timing = {seconds_since(start), thread_cpu_seconds() - cpu_start};
   return rank;
 }
 
 template <class Field>
 std::int64_t rank_copy(const std::uint64_t* entries, std::size_t m, std::size_t n, std::size_t stride,
-                       std::uint64_t p, bool balanced, RankTiming* timing) {
+                       std::uint64_t p, bool balanced, Threads threads, RankTiming* timing) {
   using Element = typename Field::Element;
   const Field field(static_cast<Element>(p));
   // fflas_new: storage aligned for the BLAS; released by fflas_delete on every path.
@@ -88,12 +111,12 @@ std::int64_t rank_copy(const std::uint64_t* entries, std::size_t m, std::size_t 
                                                  [](Element* ptr) { FFLAS::fflas_delete(ptr); });
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < n; ++j) a.get()[i * n + j] = element_of<Element>(entries[i * stride + j], p, balanced);
-  return static_cast<std::int64_t>(plu_rank(field, m, n, a.get(), n, timing));
+  return static_cast<std::int64_t>(plu_rank(field, m, n, a.get(), n, threads, timing));
 }
 
 template <class Field>
 std::int64_t rank_in_place(std::uint64_t* entries, std::size_t m, std::size_t n, std::size_t stride,
-                           std::uint64_t p, bool balanced, RankTiming* timing) {
+                           std::uint64_t p, bool balanced, Threads threads, RankTiming* timing) {
   using Element = typename Field::Element;
   static_assert(sizeof(Element) <= sizeof(std::uint64_t));
   const Field field(static_cast<Element>(p));
@@ -115,7 +138,7 @@ std::int64_t rank_in_place(std::uint64_t* entries, std::size_t m, std::size_t n,
       std::memcpy(bytes + (i * lda + j0) * sizeof(Element), out, len * sizeof(Element));
     }
   // The storage now holds Elements (malloc'd storage takes the type of what is stored in it).
-  return static_cast<std::int64_t>(plu_rank(field, m, n, reinterpret_cast<Element*>(entries), lda, timing));
+  return static_cast<std::int64_t>(plu_rank(field, m, n, reinterpret_cast<Element*>(entries), lda, threads, timing));
 }
 
 void check_admissible(std::uint64_t p, FflasField field) {
@@ -127,33 +150,37 @@ void check_admissible(std::uint64_t p, FflasField field) {
 }  // namespace
 
 std::int64_t fflas_rank(const std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
-                        std::uint64_t p, FflasField field, RankTiming* timing) {
+                        std::uint64_t p, FflasField field, int thread_count, FflasThreading threading,
+                        RankTiming* timing) {
+  const Threads threads{thread_count, threading};
   check_admissible(p, field);
   if (rows <= 0 || cols <= 0) return 0;
   const auto m = static_cast<std::size_t>(rows), n = static_cast<std::size_t>(cols), s = static_cast<std::size_t>(stride);
   switch (field) {
     case FflasField::balanced_float:
-      return rank_copy<Givaro::ModularBalanced<float>>(entries, m, n, s, p, true, timing);
+      return rank_copy<Givaro::ModularBalanced<float>>(entries, m, n, s, p, true, threads, timing);
     case FflasField::modular_double:
-      return rank_copy<Givaro::Modular<double>>(entries, m, n, s, p, false, timing);
+      return rank_copy<Givaro::Modular<double>>(entries, m, n, s, p, false, threads, timing);
     case FflasField::balanced_double:
-      return rank_copy<Givaro::ModularBalanced<double>>(entries, m, n, s, p, true, timing);
+      return rank_copy<Givaro::ModularBalanced<double>>(entries, m, n, s, p, true, threads, timing);
   }
   return 0;
 }
 
 std::int64_t fflas_rank_in_place(std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
-                                 std::uint64_t p, FflasField field, RankTiming* timing) {
+                                 std::uint64_t p, FflasField field, int thread_count, FflasThreading threading,
+                        RankTiming* timing) {
+  const Threads threads{thread_count, threading};
   check_admissible(p, field);
   if (rows <= 0 || cols <= 0) return 0;
   const auto m = static_cast<std::size_t>(rows), n = static_cast<std::size_t>(cols), s = static_cast<std::size_t>(stride);
   switch (field) {
     case FflasField::balanced_float:
-      return rank_in_place<Givaro::ModularBalanced<float>>(entries, m, n, s, p, true, timing);
+      return rank_in_place<Givaro::ModularBalanced<float>>(entries, m, n, s, p, true, threads, timing);
     case FflasField::modular_double:
-      return rank_in_place<Givaro::Modular<double>>(entries, m, n, s, p, false, timing);
+      return rank_in_place<Givaro::Modular<double>>(entries, m, n, s, p, false, threads, timing);
     case FflasField::balanced_double:
-      return rank_in_place<Givaro::ModularBalanced<double>>(entries, m, n, s, p, true, timing);
+      return rank_in_place<Givaro::ModularBalanced<double>>(entries, m, n, s, p, true, threads, timing);
   }
   return 0;
 }

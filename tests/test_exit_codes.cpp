@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -76,10 +77,12 @@ TEST_CASE("exit codes: seprank produces each code of the catalogue") {
        "internal error"},
       // 73: also test_certificates.cpp (certify without --force).
       {73, seprank_command("certify --input 6 --layers 6/1/2 -o '" + existing + "'"), "--force"},
-      {73, seprank_command("verify '" + source_dir + "/proofs/C2.toml' --certificates '" + existing + "/sub'"),
+      {73,
+       seprank_command("verify '" + source_dir + "/proofs/C2.toml' --certificates '" + existing + "/sub'"),
        "cannot create the directory"},
       // 74: stdout cannot be written (a full disk); the JSON would be truncated.
-      {74, seprank_command("rank --input 8 --layers 3/1/2,6/1/1 --json >/dev/full"), "cannot write to standard output"},
+      {74, seprank_command("rank --input 8 --layers 3/1/2,6/1/1 --json >/dev/full"),
+       "cannot write to standard output"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.command);
@@ -107,14 +110,15 @@ TEST_CASE("exit codes: both checkers produce 0, 1, 2 and 3") {
   } cases[] = {
       {0, certificates + "/small-prime-3x3.json"},  // also test_certificates.cpp (every committed one)
       {1, certificates + "/broken/refuted-duplicate-row.json"},  // also every broken/refuted-*
-      {2, certificates + "/broken/malformed-empty.json"},  // also every broken/malformed-*, test_limits.cpp
+      {2, certificates + "/broken/malformed-empty.json"},    // also every broken/malformed-*, test_limits.cpp
       {3, source_dir + "/proofs/no-such-certificate.json"},  // also test_certificates.cpp
       {3, ""},
   };
   for (const auto& c : cases) {
     CAPTURE(c.file);
     const std::string argument = c.file.empty() ? "" : "'" + c.file + "'";
-    for (const std::string& command : {std::string(SEPRANK_CHECK_BINARY) + " " + argument, python_checker(argument)}) {
+    for (const std::string& command :
+         {std::string(SEPRANK_CHECK_BINARY) + " " + argument, python_checker(argument)}) {
       CAPTURE(command);
       const auto r = run(command);
       CHECK(r.exit_code == c.code);

@@ -6,13 +6,14 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "process.hpp"
 
@@ -68,7 +69,8 @@ std::string theorem(const std::string& claim, const std::string& instances = "[[
          claim + "\n\n" + instances;
 }
 
-const std::string plain_claim = "input = \"{N}\"\ntemplates = \"2\"\nlayers = \"3/1/2,{N-2}/1/1\"\nlower = \"1\"";
+const std::string plain_claim =
+    "input = \"{N}\"\ntemplates = \"2\"\nlayers = \"3/1/2,{N-2}/1/1\"\nlower = \"1\"";
 
 std::string repeated(const std::string& piece, int times) {
   std::string out;
@@ -97,7 +99,8 @@ TEST_CASE("limits: command-line sizes are refused before anything is allocated")
       {"bound --input 64x64 --padding same --layers 4096/1/1,pool64/64", 69, "window offsets"},
       {"rank --input 64x64 --padding same --layers 4096/1/1,pool64/64 --vary auto", 69, "window offsets"},
       // The weight count overflowed 64 bits here before (UBSan: signed overflow).
-      {"rank --input 64x64 --templates 1 --layers 1/1/24000,4096/1/65536,pool64/64 --padding same --sharing local",
+      {"rank --input 64x64 --templates 1 --layers 1/1/24000,4096/1/65536,pool64/64 --padding same --sharing "
+       "local",
        69, "window offsets"},
       {"rank --input 4096 --templates 1 --sharing local --layers 1/1/24000,4096/1/4096", 69,
        "more than 100000000 weights"},
@@ -117,7 +120,8 @@ TEST_CASE("limits: command-line sizes are refused before anything is allocated")
        "--fixed-templates"},
       {"rank --input 8 --layers 3/1/2,6/1/1 --vary mask:1", 65, "mask has 1 characters"},
       {"verify --retries 101", 64, "--retries must be at most 100"},
-      {"rank --input 8 --layers 3/1/2,6/1/1 --vary indices:0,7 --fixed-templates 0000:000", 64, "is not a digit"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --vary indices:0,7 --fixed-templates 0000:000", 64,
+       "is not a digit"},
       // A newline inside a value: the error stays one line.
       {"rank --input 8 --layers \"$(printf '3/1/2\\n6-1-1')\"", 64, "--layers"},
   };
@@ -127,10 +131,12 @@ TEST_CASE("limits: command-line sizes are refused before anything is allocated")
 TEST_CASE("limits: theorem files cannot ask for unbounded work") {
   const fs::path dir = temp_dir();
   std::string big_table = "[[instances]]\n";
-  for (const char* key : {"N", "A", "B", "C", "D", "E"}) big_table += std::string(key) + " = [8, 8, 8, 8, 8, 8, 8, 8, 8, 8]\n";
-  const std::string small_table = "[[instances]]\nN = 8\nA = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n"
-                                  "B = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nC = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n"
-                                  "D = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n";
+  for (const char* key : {"N", "A", "B", "C", "D", "E"})
+    big_table += std::string(key) + " = [8, 8, 8, 8, 8, 8, 8, 8, 8, 8]\n";
+  const std::string small_table =
+      "[[instances]]\nN = 8\nA = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n"
+      "B = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nC = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n"
+      "D = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n";
   std::string nested = "x";
   for (int i = 0; i < 10; ++i) nested = "(" + nested + ")^{1000}";
   const struct {
@@ -141,7 +147,8 @@ TEST_CASE("limits: theorem files cannot ask for unbounded work") {
   } cases[] = {
       {"sweep.toml", theorem(plain_claim, big_table), 65, "more than 100000 instances"},
       {"tables.toml", theorem(plain_claim, repeated(small_table, 11)), 65, "more than 100000 instances"},
-      {"repetition.toml", theorem("input = \"{N}\"\ntemplates = \"2\"\nlayers = \"(3/1/2,)^{10^9}{N-2}/1/1\""), 65,
+      {"repetition.toml",
+       theorem("input = \"{N}\"\ntemplates = \"2\"\nlayers = \"(3/1/2,)^{10^9}{N-2}/1/1\""), 65,
        "repetition count 1000000000 is not an integer in [0, 1000]"},
       {"nested.toml", theorem("input = \"{N}\"\ntemplates = \"2\"\nlayers = \"" + nested + "\""), 65,
        "expands to more than 100000 characters"},
@@ -151,15 +158,20 @@ TEST_CASE("limits: theorem files cannot ask for unbounded work") {
        "would exceed the limit of 1048576 bits"},
       {"long.toml", theorem(plain_claim + "\nhypotheses = [\"" + repeated("1+", 5000) + "1\"]"), 65,
        "longer than 10000 characters"},
-      {"deep.toml", theorem(plain_claim + "\nhypotheses = [\"" + repeated("(", 201) + "1" + repeated(")", 201) + " > 0\"]"),
+      {"deep.toml",
+       theorem(plain_claim + "\nhypotheses = [\"" + repeated("(", 201) + "1" + repeated(")", 201) +
+               " > 0\"]"),
        65, "nested deeper than 200 levels"},
       {"positions.toml", theorem("input = \"100000x100000\"\ntemplates = \"2\"\nlayers = \"3/1/2\""), 69,
        "positions.toml:9: instance N=8: input has more than 4096 positions"},
       {"templates.toml", theorem("input = \"{N}\"\ntemplates = \"10^9\"\nlayers = \"3/1/2,{N-2}/1/1\""), 65,
        "templates must be an integer in [1, 1024]"},
-      {"overflow.toml", theorem("input = \"{N*N}\"\ntemplates = \"2\"\nlayers = \"3/1/2\"", "[[instances]]\nN = 9223372036854775807\n"),
+      {"overflow.toml",
+       theorem("input = \"{N*N}\"\ntemplates = \"2\"\nlayers = \"3/1/2\"",
+               "[[instances]]\nN = 9223372036854775807\n"),
        65, "--input"},
-      {"toml-depth.toml", theorem(plain_claim) + "\nx = " + repeated("[", 10000) + repeated("]", 10000) + "\n", 65,
+      {"toml-depth.toml",
+       theorem(plain_claim) + "\nx = " + repeated("[", 10000) + repeated("]", 10000) + "\n", 65,
        "not valid TOML"},
   };
   for (const auto& c : cases) {
@@ -190,7 +202,8 @@ TEST_CASE("limits: both checkers refuse oversized certificates at once") {
   heavy["network"]["input"] = {{"dims", 2}, {"height", 2}, {"width", 2}};
   heavy["network"]["templates"] = 64;
   heavy["network"]["representation"] = std::vector<std::vector<int>>(64, std::vector<int>(64, 0));
-  heavy["network"]["layers"] = {{{"kind", "gc"}, {"window", 2}, {"stride", 1}, {"channels", 4096}, {"weights", {}}}};
+  heavy["network"]["layers"] = {
+      {{"kind", "gc"}, {"window", 2}, {"stride", 1}, {"channels", 4096}, {"weights", {}}}};
   heavy["partition"]["I"] = {0, 1};
   const struct {
     const char* name;
@@ -202,8 +215,10 @@ TEST_CASE("limits: both checkers refuse oversized certificates at once") {
       {"templates.json", replaced("\"templates\": 2", "\"templates\": 65"), "templates"},
       {"channels.json", replaced("\"channels\":3", "\"channels\":4096000"), "channels"},
       {"weights.json", heavy.dump(), "more than 10^6 weight entries"},
-      {"depth.json", "{\"a\":" + repeated("[", 100000) + repeated("]", 100000) + "}", "nested deeper than 256"},
-      {"digits.json", replaced("\"rank_at_least\":16", "\"rank_at_least\":" + repeated("9", 5000)), "malformed"},
+      {"depth.json", "{\"a\":" + repeated("[", 100000) + repeated("]", 100000) + "}",
+       "nested deeper than 256"},
+      {"digits.json", replaced("\"rank_at_least\":16", "\"rank_at_least\":" + repeated("9", 5000)),
+       "malformed"},
       {"exponent.json", replaced("\"rank_at_least\":16", "\"rank_at_least\":1e999999999"), "malformed"},
   };
   for (const auto& c : cases) {

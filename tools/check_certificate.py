@@ -151,8 +151,8 @@ def parse_network(net, p):
         pool = choice(obj(spec, path, ("kind",))["kind"], path + ".kind", "gc", "pool") == "pool"
         obj(spec, path, ("kind", "window", "stride") + (() if pool else ("channels", "weights")),
             closed=True)
-        R = integer(spec["window"], path + ".window", 1)
-        S = integer(spec["stride"], path + ".stride", 1)
+        R = integer(spec["window"], path + ".window", 1, 2**64)  # the spec's range: 64-bit, as in C++
+        S = integer(spec["stride"], path + ".stride", 1, 2**64)
         Rh, Sh = (1, 1) if dims == 1 else (R, S)
         oh, pby = axis(h, Rh, Sh, same, path + ".window")
         ow, pbx = axis(w, R, S, same, path + ".window")

@@ -10,6 +10,7 @@ apt-get install -y -qq --no-install-recommends \
   doctest-dev nlohmann-json3-dev libssl-dev libtomlplusplus-dev \
   liblapack-dev libblas-dev \
   fflas-ffpack libgivaro-dev libopenblas-dev \
-  clang libclang-rt-14-dev >/dev/null
-# clang and libclang-rt-14-dev (libFuzzer, clang's sanitizer runtimes; only "recommended" by
-# clang, so not installed without it here) are for fuzz/ only; g++ brings ASan/UBSan itself.
+  clang libclang-rt-14-dev libomp-dev >/dev/null
+# clang, libclang-rt-14-dev (libFuzzer and clang's sanitizer runtimes, only "recommended" by
+# clang) and libomp-dev (clang's OpenMP, which configuring the project with clang requires) are
+# for the fuzz build only; g++ brings ASan/UBSan and OpenMP itself.

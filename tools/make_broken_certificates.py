@@ -80,6 +80,8 @@ def breakers(valid):
         # Under an ignored key, but beyond the double range: JSON parsers disagree on it.
         "malformed-number-beyond-double.json": edit(lambda d: d.__setitem__("seed", 10**400)),
         "malformed-lone-surrogate.json": edit(lambda d: d.__setitem__("note", "\ud800")),
+        # The last layer leaves one position whatever its stride, but 2^64 is beyond the spec.
+        "malformed-stride-beyond-64-bits.json": edit(set_(["network", "layers", 1, "stride"], 2**64)),
         "malformed-nested-too-deep.json": edit(lambda d: d.__setitem__("note", nested(300))),
     }
 

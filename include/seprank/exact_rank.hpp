@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "seprank/flint_matrix.hpp"
+#include "seprank/rank_fflas.hpp"
 
 namespace seprank {
 
@@ -14,6 +15,11 @@ namespace seprank {
 // ModularBalanced<double> ranks within 1.25-1.4x of LAPACK's dgetrf on a double matrix of
 // the same size (bench/bench_rank.cpp), with AVX2 or AVX-512 BLAS kernels alike.
 inline constexpr std::uint64_t fast_prime = 8388593;
+
+// How rank_mod_p spreads FFLAS-FFPACK over threads: BLAS threads under the sequential PLUQ.
+// bench/bench_rank.cpp measures both; n = 4000, 2 cores: 1.48x faster than one thread, the
+// task-parallel pRank 1.23x.
+inline constexpr FflasThreading fflas_threading = FflasThreading::blas;
 
 // Which library computes a rank mod p (bench/bench_rank.cpp measures them side by side).
 enum class RankBackend { flint, fflas_balanced_float, fflas_modular_double, fflas_balanced_double };

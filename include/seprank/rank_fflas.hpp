@@ -23,19 +23,27 @@ enum class FflasField {
 const char* to_string(FflasField field);
 std::uint64_t fflas_max_prime(FflasField field);
 
+// How FFLAS-FFPACK uses more than one thread: the BLAS's threads under the sequential PLUQ, or
+// FFLAS-FFPACK's own task-parallel PLUQ (OpenMP tasks, pRank) over a one-thread BLAS.
+enum class FflasThreading { blas, tasks };
+const char* to_string(FflasThreading threading);
+
 // Rank of the rows × cols matrix whose entry (i, j) is entries[i·stride + j] ∈ [0, p), modulo
 // the prime p <= fflas_max_prime(field), by FFPACK::Rank (PLUQ). The input is not modified: it
-// is converted into a working copy of rows·cols floats or doubles. The BLAS calls use the
-// threads set by set_blas_threads. When `timing` is given, it receives the wall-clock and
+// is converted into a working copy of rows·cols floats or doubles. `threads` threads work on
+// it as `threading` says (threads = 0: the BLAS's thread count as set_blas_threads left it,
+// for callers that rank several matrices at once from their own threads). When `timing` is given, it receives the wall-clock and
 // CPU seconds spent in FFPACK::Rank alone (without the conversion), for benchmarks.
 std::int64_t fflas_rank(const std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
-                        std::uint64_t p, FflasField field, RankTiming* timing = nullptr);
+                        std::uint64_t p, FflasField field, int threads = 1,
+                        FflasThreading threading = FflasThreading::blas, RankTiming* timing = nullptr);
 
 // The same rank computed in the caller's storage, which it overwrites (no working copy): the
 // residues are converted in place to the field's elements (doubles keep the layout; floats are
 // packed to the first half, row i at 4·i·cols bytes). The entries are garbage afterwards.
 std::int64_t fflas_rank_in_place(std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
-                                 std::uint64_t p, FflasField field, RankTiming* timing = nullptr);
+                                 std::uint64_t p, FflasField field, int threads = 1,
+                        FflasThreading threading = FflasThreading::blas, RankTiming* timing = nullptr);
 
 // Bytes of the working copy fflas_rank allocates per matrix entry (plus O(rows + cols)).
 std::size_t fflas_bytes_per_entry(FflasField field);
