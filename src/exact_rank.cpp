@@ -29,10 +29,10 @@ RankBackend rank_backend_for(std::uint64_t prime) {
   //    every prime size (by 8-12% at 22-24 bits, by 2x just below 2^23.5, where Modular<double>'s
   //    products convert to balanced ones with copies of the operands: FFLAS's fgemm does so
   //    while 16p < 189812531, at a peak of 2x the matrix); Modular<double> is up to 15% faster
-  //    at n <= 2000 only. It is within 1.25-1.45x of dgetrf up to 2^24, slower above (2x at
-  //    2^25, 3x at 2^26), and meets FLINT at 2^26.5-2^27: 94906266 is Modular<double>'s
-  //    largest modulus, a round bound;
-  //  * FLINT above, and for p = 2 (4-18x slower than dgetrf at every prime size; FLINT 2.9 has
+  //    at n <= 2000 only. It is within 1.2-1.3x of dgetrf up to 2^24 (n = 4000), slower
+  //    above (1.65x at 2^25, 2.9x at 2^26), and meets FLINT at 2^26.5-2^27: 94906266 is
+  //    Modular<double>'s largest modulus, a round bound;
+  //  * FLINT above, and for p = 2 (5-12x slower than dgetrf at every prime size; FLINT 2.9 has
   //    no BLAS; its in-place LU needs ~1/2 of the matrix).
   if (prime <= 2) return RankBackend::flint;
   if (prime < 2048) return RankBackend::fflas_balanced_float;

@@ -73,11 +73,12 @@ TEST_CASE("FFLAS-FFPACK and FLINT agree on matrices of known rank, in every prim
   struct Shape {
     std::int64_t rows, cols, rank;
   };
-  // Small and odd shapes, wide and tall, full and deficient, and one above FFLAS's Winograd
-  // threshold (1000), so that the recursive products run too.
+  // Small and odd shapes, wide and tall, full and deficient (float packing changes at 16
+  // columns), and one above FFLAS's Winograd threshold (1000), so that the recursive products
+  // run too.
   const Shape shapes[] = {{0, 0, 0},   {0, 5, 0},     {5, 0, 0},     {1, 1, 1},     {1, 7, 1},
                           {7, 1, 1},   {5, 3, 3},     {3, 5, 2},     {37, 53, 29},  {64, 64, 64},
-                          {300, 260, 253}, {257, 513, 250}};
+                          {300, 260, 253}, {257, 513, 250}, {20, 16, 13}, {16, 15, 15}, {40, 17, 17}};
   for (std::uint64_t p : band_primes) {
     CAPTURE(p);
     std::uint64_t seed = p;

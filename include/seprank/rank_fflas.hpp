@@ -40,7 +40,7 @@ std::int64_t fflas_rank(const std::uint64_t* entries, std::int64_t rows, std::in
 
 // The same rank computed in the caller's storage, which it overwrites (no working copy): the
 // residues are converted in place to the field's elements (doubles keep the layout; floats are
-// packed to the first half, row i at 4·i·cols bytes). The entries are garbage afterwards.
+// packed into the first half, rows aligned to 64 bytes). The entries are garbage afterwards.
 std::int64_t fflas_rank_in_place(std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
                                  std::uint64_t p, FflasField field, int threads = 1,
                         FflasThreading threading = FflasThreading::blas, RankTiming* timing = nullptr);
