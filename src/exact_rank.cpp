@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "seprank/progress.hpp"
 #include "seprank/rank_fflas.hpp"
 
 namespace seprank {
@@ -40,13 +41,6 @@ RankBackend rank_backend_for(std::uint64_t prime) {
   return RankBackend::flint;
 }
 
-std::int64_t rank_mod_p_flint(const NmodMatrix& matrix, int threads) {
-  flint_set_num_threads(std::max(threads, 1));
-  return nmod_mat_rank(matrix.get());  // LU of a working copy
-}
-
-namespace {
-
 std::optional<FflasField> fflas_field_for(std::uint64_t prime) {
   switch (rank_backend_for(prime)) {
     case RankBackend::fflas_balanced_float: return FflasField::balanced_float;
@@ -56,6 +50,14 @@ std::optional<FflasField> fflas_field_for(std::uint64_t prime) {
   }
   return std::nullopt;
 }
+
+std::int64_t rank_mod_p_flint(const NmodMatrix& matrix, int threads) {
+  flint_set_num_threads(std::max(threads, 1));
+  return nmod_mat_rank(matrix.get());  // LU of a working copy
+}
+
+namespace {
+
 
 // The distance between consecutive rows when the matrix is one row-major block (as
 // nmod_mat_init makes it); nullopt for a window into another matrix.
@@ -75,9 +77,14 @@ std::int64_t rank_mod_p(const NmodMatrix& matrix, int threads) {
   const std::uint64_t p = matrix.get()->mod.n;
   const auto field = fflas_field_for(p);
   const auto stride = row_stride(matrix);
-  if (!field || !stride) return rank_mod_p_flint(matrix, threads);
-  return fflas_rank(matrix.get()->rows[0], matrix.rows(), matrix.cols(), *stride, p, *field, std::max(threads, 1),
-                    fflas_threading);
+  const bool fflas = field && stride;
+  const RankBackend backend = fflas ? rank_backend_for(p) : RankBackend::flint;
+  EliminationProgress progress(matrix.rows(), matrix.cols(), p, to_string(backend), threads);
+  const std::int64_t rank = fflas ? fflas_rank(matrix.get()->rows[0], matrix.rows(), matrix.cols(), *stride, p,
+                                               *field, std::max(threads, 1), fflas_threading)
+                                  : rank_mod_p_flint(matrix, threads);
+  progress.finish();
+  return rank;
 }
 
 std::int64_t rank_mod_p_in_place(NmodMatrix& matrix, int threads) {
@@ -85,13 +92,20 @@ std::int64_t rank_mod_p_in_place(NmodMatrix& matrix, int threads) {
   const std::uint64_t p = matrix.get()->mod.n;
   const auto field = fflas_field_for(p);
   const auto stride = row_stride(matrix);
-  if (!field || !stride) {
+  const bool fflas = field && stride;
+  const RankBackend backend = fflas ? rank_backend_for(p) : RankBackend::flint;
+  EliminationProgress progress(matrix.rows(), matrix.cols(), p, to_string(backend), threads);
+  std::int64_t rank = 0;
+  if (fflas) {
+    rank = fflas_rank_in_place(matrix.get()->rows[0], matrix.rows(), matrix.cols(), *stride, p, *field,
+                               std::max(threads, 0), fflas_threading);
+  } else {
     if (threads > 0) flint_set_num_threads(threads);
     std::vector<slong> permutation(static_cast<std::size_t>(matrix.rows()));
-    return nmod_mat_lu(permutation.data(), matrix.get(), 0);  // nmod_mat_rank's LU, in place
+    rank = nmod_mat_lu(permutation.data(), matrix.get(), 0);  // nmod_mat_rank's LU, in place
   }
-  return fflas_rank_in_place(matrix.get()->rows[0], matrix.rows(), matrix.cols(), *stride, p, *field,
-                             std::max(threads, 0), fflas_threading);
+  progress.finish();
+  return rank;
 }
 
 std::int64_t rank_over_q(const FmpzMatrix& matrix) { return fmpz_mat_rank(matrix.get()); }
@@ -114,6 +128,8 @@ std::vector<std::int64_t> pivot_columns(NmodMatrix& a) {
 
 RankProfile rank_profile_mod_p(const NmodMatrix& matrix) {
   RankProfile profile;
+  // Timed apart from the ranks: two rrefs cost more than one LU.
+  EliminationProgress progress(matrix.rows(), matrix.cols(), matrix.get()->mod.n, "FLINT rank profile (rref)", 0);
   NmodMatrix work(matrix);
   profile.cols = pivot_columns(work);
   profile.rank = static_cast<std::int64_t>(profile.cols.size());
@@ -122,6 +138,7 @@ RankProfile rank_profile_mod_p(const NmodMatrix& matrix) {
   for (std::int64_t j = 0; j < profile.rank; ++j)
     for (std::int64_t i = 0; i < matrix.rows(); ++i) transposed.at(j, i) = matrix.at(i, profile.cols[static_cast<std::size_t>(j)]);
   profile.rows = pivot_columns(transposed);
+  progress.finish();
   return profile;
 }
 

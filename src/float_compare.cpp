@@ -11,6 +11,7 @@
 #include "seprank/errors.hpp"
 #include "seprank/exact_rank.hpp"
 #include "seprank/matricization.hpp"
+#include "seprank/progress.hpp"
 
 namespace seprank {
 
@@ -29,8 +30,10 @@ std::vector<double> assemble_doubles(const PreparedNetwork& net, const RealNetwo
   const CompiledNetwork<DoubleRing> compiled(DoubleRing{}, net.arch, net.geometry, double_weight_codes(weights),
                                              &plan.input_reach());
   std::vector<double> matrix(static_cast<std::size_t>(net.rows * net.cols));
-  assemble_rows_parallel(compiled, plan, net.rows, net.partition.vary_I.size(), threads,
-                         [&](std::uint64_t r, std::uint64_t c, double v) { matrix[r * net.cols + c] = v; });
+  Progress progress("assembly (doubles)", net.rows, "rows");
+  assemble_rows_parallel(
+      compiled, plan, net.rows, net.partition.vary_I.size(), threads,
+      [&](std::uint64_t r, std::uint64_t c, double v) { matrix[r * net.cols + c] = v; }, &progress);
   return matrix;
 }
 

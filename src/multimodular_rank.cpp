@@ -14,6 +14,7 @@
 
 #include "seprank/assemble.hpp"
 #include "seprank/exact_rank.hpp"
+#include "seprank/progress.hpp"
 #include "seprank/rank_fflas.hpp"
 
 namespace seprank {
@@ -32,6 +33,19 @@ struct Fmpz {
   Fmpz& operator=(const Fmpz&) = delete;
   ~Fmpz() { fmpz_clear(v); }
 };
+
+// The progress line before a batch of primes: which ones, and how far the stopping rules are.
+std::string progress_label(const MultimodularRank& so_far, std::size_t count, std::int64_t proven_upper) {
+  const std::size_t first = so_far.primes.size() + 1;
+  std::string s = count > 1 ? "rank over Q: primes " : "rank over Q: prime ";
+  s += std::to_string(first);
+  if (count > 1) s += '-' + std::to_string(first + count - 1);
+  if (so_far.primes.empty()) return s;
+  s += ", rank in [" + std::to_string(so_far.rank) + ", " + std::to_string(proven_upper) + "]";
+  // Rule 3 stops once product_bits - 1 > hadamard_bits.
+  return s + ", Hadamard bound needs " + std::to_string(so_far.hadamard_bits + 2 - so_far.product_bits) +
+         " more bits";
+}
 
 }  // namespace
 
@@ -86,12 +100,14 @@ MultimodularRank multimodular_rank(const PreparedNetwork& net, double entry_bits
         return p;
     }
   };
-  for (;;) {
-    // The stopping rules, before each batch of primes.
+  Progress progress("rank over Q");
+  // The stopping rules, checked before each prime as if the primes ran one by one, so that
+  // the primes listed (and the JSON) do not depend on how many ran at once.
+  auto stop = [&]() {
     if (out.rank >= proven_upper) {
       out.exact = true;
       out.stopped_by = out.rank == matrix_size ? "matrix size" : "upper bound";
-      break;
+      return true;
     }
     out.hadamard_bits = hadamard_bits(out.rank + 1, entry_bits);
     out.product_bits = static_cast<std::int64_t>(fmpz_bits(product.v));
@@ -99,16 +115,21 @@ MultimodularRank multimodular_rank(const PreparedNetwork& net, double entry_bits
     if (!out.primes.empty() && out.product_bits - 1 > out.hadamard_bits) {
       out.exact = true;
       out.stopped_by = "Hadamard bound";
-      break;
+      return true;
     }
     if (options.max_primes && out.primes.size() >= options.max_primes) {
       out.stopped_by = "prime limit";
-      break;
+      return true;
     }
+    return false;
+  };
+  for (;;) {
+    if (stop()) break;
     std::size_t count = batch;
     if (options.max_primes) count = std::min(count, options.max_primes - out.primes.size());
     std::vector<std::uint64_t> primes;
     for (std::size_t k = 0; k < count; ++k) primes.push_back(next_prime());
+    progress.set_label(progress_label(out, count, proven_upper));
     const auto batch_start = std::chrono::steady_clock::now();
     std::vector<std::int64_t> ranks(count);
     std::vector<double> assembly(count), rank_time(count);
@@ -149,6 +170,7 @@ MultimodularRank multimodular_rank(const PreparedNetwork& net, double entry_bits
     out.assembly_seconds += a + r > 0 ? wall * a / (a + r) : 0;
     out.rank_seconds += a + r > 0 ? wall * r / (a + r) : wall;
     for (std::size_t k = 0; k < count; ++k) {
+      if (k > 0 && stop()) break;  // a prime the one-by-one order would not have needed
       out.primes.push_back(primes[k]);
       out.ranks.push_back(ranks[k]);
       out.rank = std::max(out.rank, ranks[k]);

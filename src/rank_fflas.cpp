@@ -79,6 +79,22 @@ Element element_of(std::uint64_t r, std::uint64_t p, bool balanced) {
   return static_cast<Element>(v);
 }
 
+// Residue in [0, p) of a field element (balanced fields hold negative ones).
+template <class Element>
+std::uint64_t residue_of(Element e, std::uint64_t p) {
+  const std::int64_t v = static_cast<std::int64_t>(e) % static_cast<std::int64_t>(p);
+  return static_cast<std::uint64_t>(v < 0 ? v + static_cast<std::int64_t>(p) : v);
+}
+
+template <class Element>
+using FflasBuffer = std::unique_ptr<Element, void (*)(Element*)>;
+
+// fflas_new: storage aligned for the BLAS; released by fflas_delete on every path.
+template <class Element>
+FflasBuffer<Element> fflas_buffer(std::size_t count) {
+  return FflasBuffer<Element>(FFLAS::fflas_new<Element>(count), [](Element* ptr) { FFLAS::fflas_delete(ptr); });
+}
+
 struct Threads {
   int count = 1;
   FflasThreading threading = FflasThreading::blas;
@@ -107,9 +123,7 @@ std::int64_t rank_copy(const std::uint64_t* entries, std::size_t m, std::size_t 
                        std::uint64_t p, bool balanced, Threads threads, RankTiming* timing) {
   using Element = typename Field::Element;
   const Field field(static_cast<Element>(p));
-  // fflas_new: storage aligned for the BLAS; released by fflas_delete on every path.
-  std::unique_ptr<Element, void (*)(Element*)> a(FFLAS::fflas_new<Element>(m * n),
-                                                 [](Element* ptr) { FFLAS::fflas_delete(ptr); });
+  auto a = fflas_buffer<Element>(m * n);
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < n; ++j) a.get()[i * n + j] = element_of<Element>(entries[i * stride + j], p, balanced);
   return static_cast<std::int64_t>(plu_rank(field, m, n, a.get(), n, threads, timing));
@@ -149,6 +163,46 @@ std::int64_t rank_in_place(std::uint64_t* entries, std::size_t m, std::size_t n,
     }
   // The storage now holds Elements (malloc'd storage takes the type of what is stored in it).
   return static_cast<std::int64_t>(plu_rank(field, m, n, reinterpret_cast<Element*>(base), lda, threads, timing));
+}
+
+// The first r entries of a LAPACK-style permutation (a sequence of swaps) as indices, sorted.
+std::vector<std::int64_t> pivots(const std::vector<std::size_t>& lapack, std::size_t r) {
+  std::vector<std::size_t> math(lapack.size());
+  FFPACK::LAPACKPerm2MathPerm(math.data(), lapack.data(), lapack.size());
+  std::vector<std::int64_t> out(math.begin(), math.begin() + static_cast<std::ptrdiff_t>(r));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+template <class Field>
+FflasMinor minor_of(const std::uint64_t* entries, std::size_t m, std::size_t n, std::size_t stride, std::uint64_t p,
+                    bool balanced, int threads) {
+  using Element = typename Field::Element;
+  const Field field(static_cast<Element>(p));
+  if (threads > 0) openblas_set_num_threads(threads);
+  FflasMinor out;
+  std::vector<std::size_t> P(m), Q(n);
+  {
+    auto a = fflas_buffer<Element>(m * n);
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = 0; j < n; ++j) a.get()[i * n + j] = element_of<Element>(entries[i * stride + j], p, balanced);
+    // P^T·A·Q^T = L·U with L unit lower trapezoidal and U's first r diagonal entries nonzero:
+    // rows P(0..r) and columns Q(0..r) of A make the nonsingular L11·U11.
+    out.rank = static_cast<std::int64_t>(FFPACK::PLUQ(field, FFLAS::FflasNonUnit, m, n, a.get(), n, P.data(), Q.data()));
+  }
+  if (out.rank == 0) return out;
+  const auto r = static_cast<std::size_t>(out.rank);
+  out.rows = pivots(P, r);
+  out.cols = pivots(Q, r);
+  auto minor = fflas_buffer<Element>(r * r);
+  for (std::size_t i = 0; i < r; ++i)
+    for (std::size_t j = 0; j < r; ++j)
+      minor.get()[i * r + j] = element_of<Element>(
+          entries[static_cast<std::size_t>(out.rows[i]) * stride + static_cast<std::size_t>(out.cols[j])], p, balanced);
+  Element det;
+  FFPACK::Det(field, det, r, minor.get(), r);
+  out.determinant = residue_of(det, p);
+  return out;
 }
 
 void check_admissible(std::uint64_t p, FflasField field) {
@@ -193,6 +247,22 @@ std::int64_t fflas_rank_in_place(std::uint64_t* entries, std::int64_t rows, std:
       return rank_in_place<Givaro::ModularBalanced<double>>(entries, m, n, s, p, true, threads, timing);
   }
   return 0;
+}
+
+FflasMinor fflas_nonsingular_minor(const std::uint64_t* entries, std::int64_t rows, std::int64_t cols,
+                                   std::int64_t stride, std::uint64_t p, FflasField field, int threads) {
+  check_admissible(p, field);
+  if (rows <= 0 || cols <= 0) return {};
+  const auto m = static_cast<std::size_t>(rows), n = static_cast<std::size_t>(cols), s = static_cast<std::size_t>(stride);
+  switch (field) {
+    case FflasField::balanced_float:
+      return minor_of<Givaro::ModularBalanced<float>>(entries, m, n, s, p, true, threads);
+    case FflasField::modular_double:
+      return minor_of<Givaro::Modular<double>>(entries, m, n, s, p, false, threads);
+    case FflasField::balanced_double:
+      return minor_of<Givaro::ModularBalanced<double>>(entries, m, n, s, p, true, threads);
+  }
+  return {};
 }
 
 void set_blas_threads(int threads) { openblas_set_num_threads(std::max(threads, 1)); }

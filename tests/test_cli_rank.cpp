@@ -64,6 +64,64 @@ TEST_CASE("same seed gives byte-identical output on every run, with 1 or 2 threa
   run("rm -rf " + dir);
 }
 
+TEST_CASE("rank --json names the back-end; over Q the primes and the rule that made the rank exact") {
+  const auto fast = run(seprank_command("rank --input 8 --layers 3/1/2,6/1/1 --prime fast --json"));
+  REQUIRE(fast.exit_code == 0);
+  CHECK(nlohmann::json::parse(fast.out)["rank_backend"] == "FFLAS ModularBalanced<double>");
+  const auto big = run(seprank_command("rank --input 8 --layers 3/1/2,6/1/1 --json"));
+  CHECK(nlohmann::json::parse(big.out)["rank_backend"] == "FLINT nmod_mat");
+  const auto q = run(seprank_command("rank --input 8 --layers 3/1/2,6/1/1 --field Q --json"));
+  REQUIRE(q.exit_code == 0);
+  const auto j = nlohmann::json::parse(q.out);
+  CHECK(j["rank"] == 4);
+  // Rank 4 = the min-cut bound: the rule "upper bound" stops after the first prime.
+  CHECK(j["exact_by"] == "upper bound");
+  REQUIRE(j["primes"].size() == j["ranks_mod_primes"].size());
+  CHECK(j["ranks_mod_primes"].back() == 4);
+}
+
+TEST_CASE("a weak bound for one prime brings more primes and seeds, and only then") {
+  // 4x4, 2/1/3 then 3/1/1: rank 15, min-cut 16 (not settled; C5's open instance). Degree of
+  // an entry in the weights: F 1, layer 1 4·(1 + 1) = 8, layer 2 9·(8 + 1) = 81, readout 82.
+  // One prime 2^23 - 15 bounds P(miss) by 16·82/p ~ 1.6e-4: the product of the trials'
+  // bounds falls below 1e-9 at the third prime.
+  const auto r = run(seprank_command("rank --input 4x4 --layers 2/1/3,3/1/1 --prime fast --json"));
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["entry_degree"] == 82.0);
+  const double one = 16 * 82 / 8388593.0;
+  const auto& trials = j["trials"];
+  REQUIRE(trials.size() == 3);  // one^2 > 1e-9 >= one^3
+  double product = 1;
+  long long best = 0;
+  for (std::size_t k = 0; k < trials.size(); ++k) {
+    CHECK(trials[k]["seed"] == 1 + k);
+    if (k) CHECK(trials[k]["prime"].get<unsigned long long>() < trials[k - 1]["prime"].get<unsigned long long>());
+    CHECK(trials[k]["rank"].get<long long>() <= 16);
+    best = std::max(best, trials[k]["rank"].get<long long>());
+    product *= trials[k]["miss_probability_bound"].get<double>();
+  }
+  CHECK(trials[0]["prime"] == 8388593);
+  CHECK(j["rank"] == best);
+  CHECK(j["generic_rank_miss_probability_bound"].get<double>() == doctest::Approx(product));
+  CHECK(product <= 1e-9);
+  // Settled (rank = min-cut): one trial, no doubt left.
+  const auto settled = nlohmann::json::parse(
+      run(seprank_command("rank --input 4x4 --layers 3/1/2,2/1/2 --prime fast --json")).out);
+  CHECK(settled["settled"] == true);
+  CHECK(settled["trials"].size() == 1);
+  CHECK(settled["generic_rank_miss_probability_bound"] == 0.0);
+  // The default prime's bound is already tiny: one trial.
+  const auto big = nlohmann::json::parse(run(seprank_command("rank --input 4x4 --layers 2/1/3,3/1/1 --json")).out);
+  CHECK(big["trials"].size() == 1);
+  CHECK(big["rank"] == 15);
+  // A vacuous bound (p = 101, 16·degree > p/2) cannot be helped by more trials: one.
+  const auto tiny = nlohmann::json::parse(
+      run(seprank_command("rank --input 4x4 --layers 2/1/3,3/1/1 --prime 101 --json")).out);
+  CHECK(tiny["trials"].size() == 1);
+  CHECK(tiny["generic_rank_miss_probability_bound"] == 1.0);
+}
+
 TEST_CASE("human output is a table with the rank") {
   const auto r = run(seprank_command("rank --input 4x4 --layers 2/2/4,2/2/3"));
   REQUIRE(r.exit_code == 0);

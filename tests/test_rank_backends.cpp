@@ -97,6 +97,46 @@ TEST_CASE("FFLAS-FFPACK and FLINT agree on matrices of known rank, in every prim
   }
 }
 
+TEST_CASE("fflas_nonsingular_minor: a maximal minor whose determinant FLINT recomputes") {
+  struct Shape {
+    std::int64_t rows, cols, rank;
+  };
+  const Shape shapes[] = {{1, 1, 1}, {1, 7, 1}, {7, 1, 1}, {5, 3, 3}, {3, 5, 2}, {37, 53, 29}, {64, 64, 64},
+                          {40, 17, 17}, {300, 260, 253}, {257, 513, 250}};
+  for (std::uint64_t p : band_primes) {
+    if (!fflas_field_for(p)) continue;
+    CAPTURE(p);
+    std::uint64_t seed = 1000 + p;
+    for (const Shape& s : shapes) {
+      CAPTURE(s.rows);
+      CAPTURE(s.cols);
+      const NmodMatrix m = random_of_rank(s.rows, s.cols, s.rank, p, ++seed);
+      const std::int64_t expected = rank_mod_p_flint(m);  // = s.rank but for tiny primes
+      const FflasMinor minor = fflas_nonsingular_minor(m.get()->rows[0], m.rows(), m.cols(), m.cols(), p, *fflas_field_for(p));
+      REQUIRE(minor.rank == expected);
+      REQUIRE(minor.rows.size() == static_cast<std::size_t>(expected));
+      REQUIRE(minor.cols.size() == static_cast<std::size_t>(expected));
+      CHECK(std::is_sorted(minor.rows.begin(), minor.rows.end()));
+      CHECK(std::adjacent_find(minor.rows.begin(), minor.rows.end()) == minor.rows.end());
+      CHECK(std::adjacent_find(minor.cols.begin(), minor.cols.end()) == minor.cols.end());
+      if (expected == 0) continue;
+      CHECK(minor.rows.back() < m.rows());
+      CHECK(minor.cols.back() < m.cols());
+      NmodMatrix sub(expected, expected, p);
+      for (std::int64_t i = 0; i < expected; ++i)
+        for (std::int64_t j = 0; j < expected; ++j)
+          sub.at(i, j) = m.at(minor.rows[static_cast<std::size_t>(i)], minor.cols[static_cast<std::size_t>(j)]);
+      const std::uint64_t det = nmod_mat_det(sub.get());
+      CHECK(det != 0);
+      CHECK(minor.determinant == det);
+    }
+    NmodMatrix zero(6, 4, p);
+    const FflasMinor none = fflas_nonsingular_minor(zero.get()->rows[0], 6, 4, 4, p, *fflas_field_for(p));
+    CHECK(none.rank == 0);
+    CHECK(none.rows.empty());
+  }
+}
+
 TEST_CASE("FFLAS-FFPACK handles the extreme residues and the zero matrix") {
   for (std::uint64_t p : band_primes) {
     CAPTURE(p);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "seprank/flint_matrix.hpp"
@@ -26,6 +27,8 @@ inline constexpr FflasThreading fflas_threading = FflasThreading::blas;
 enum class RankBackend { flint, fflas_balanced_float, fflas_modular_double, fflas_balanced_double };
 const char* to_string(RankBackend backend);
 RankBackend rank_backend_for(std::uint64_t prime);
+// The FFLAS-FFPACK field of rank_backend_for(prime), or nullopt for FLINT.
+std::optional<FflasField> fflas_field_for(std::uint64_t prime);
 
 // The rank mod the matrix's prime, by rank_backend_for(prime), with `threads` threads (BLAS
 // threads for FFLAS-FFPACK, FLINT's thread pool for FLINT).

@@ -12,6 +12,7 @@
 
 #include "seprank/grid_evaluator.hpp"
 #include "seprank/partition.hpp"
+#include "seprank/progress.hpp"
 
 namespace seprank {
 
@@ -43,10 +44,11 @@ class AssemblyPlan {
 };
 
 // Evaluates rows [row_begin, row_end) of the matricization and calls
-// write(row, col, const Elem&) for each entry, in row-major order.
+// write(row, col, const Elem&) for each entry, in row-major order; `progress` (if any)
+// advances by one after each row.
 template <class Ring, class Write>
 void assemble_rows(const CompiledNetwork<Ring>& net, const AssemblyPlan& plan, std::uint64_t row_begin,
-                   std::uint64_t row_end, std::size_t i_size, Write&& write) {
+                   std::uint64_t row_end, std::size_t i_size, Write&& write, Progress* progress = nullptr) {
   if (row_begin >= row_end) return;
   const auto m = static_cast<std::uint64_t>(net.templates());
   const std::vector<int>& positions = plan.digit_positions();
@@ -68,6 +70,7 @@ void assemble_rows(const CompiledNetwork<Ring>& net, const AssemblyPlan& plan, s
     write(row, col, eval.value());
     if (++col == cols) {
       col = 0;
+      if (progress) progress->advance(1);
       if (++row == row_end) return;
     }
     // Advance the odometer; k ends at the most significant digit that changed.
@@ -89,11 +92,14 @@ void assemble_rows(const CompiledNetwork<Ring>& net, const AssemblyPlan& plan, s
 // run in parallel. Rows are independent and each is written once, so `write` needs no locking
 // as long as distinct rows go to distinct memory, and the result does not depend on the split
 // (every cached partial product is what a full evaluation computes, in the same order).
+// `progress` (if any) counts the rows done by all threads.
 template <class Ring, class Write>
 void assemble_rows_parallel(const CompiledNetwork<Ring>& net, const AssemblyPlan& plan, std::uint64_t rows,
-                            std::size_t i_size, int threads, Write&& write) {
+                            std::size_t i_size, int threads, Write&& write, Progress* progress = nullptr) {
   const auto parts = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::max(threads, 1)), 1, rows);
-  auto fill = [&](std::uint64_t begin, std::uint64_t end) { assemble_rows(net, plan, begin, end, i_size, write); };
+  auto fill = [&](std::uint64_t begin, std::uint64_t end) {
+    assemble_rows(net, plan, begin, end, i_size, write, progress);
+  };
   std::vector<std::thread> workers;
   for (std::uint64_t t = 1; t < parts; ++t) workers.emplace_back(fill, rows * t / parts, rows * (t + 1) / parts);
   fill(0, rows / parts);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace seprank {
 
@@ -37,6 +38,21 @@ const char* to_string(FflasThreading threading);
 std::int64_t fflas_rank(const std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
                         std::uint64_t p, FflasField field, int threads = 1,
                         FflasThreading threading = FflasThreading::blas, RankTiming* timing = nullptr);
+
+// A nonsingular maximal minor of the same matrix, for certificates: its rows and columns
+// (increasing) and its determinant mod p (nonzero), or rank 0 and no rows for a zero matrix.
+// The indices are the pivots of a PLUQ factorization of a working copy (A[P(0..r), Q(0..r)]
+// = L11·U11 is nonsingular); the determinant is then computed again, by a second
+// elimination of that minor taken from the untouched input, so an error in reading the
+// permutations cannot yield a singular minor unnoticed. Working memory: one copy of the
+// matrix in the field's elements, then the r × r minor.
+struct FflasMinor {
+  std::int64_t rank = 0;
+  std::vector<std::int64_t> rows, cols;
+  std::uint64_t determinant = 0;
+};
+FflasMinor fflas_nonsingular_minor(const std::uint64_t* entries, std::int64_t rows, std::int64_t cols,
+                                   std::int64_t stride, std::uint64_t p, FflasField field, int threads = 1);
 
 // The same rank computed in the caller's storage, which it overwrites (no working copy): the
 // residues are converted in place to the field's elements (doubles keep the layout; floats are

@@ -1,5 +1,8 @@
 #include "cli/network_options.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <charconv>
 #include <thread>
 
@@ -35,8 +38,8 @@ po::options_description network_options() {
       ("weight-bound", po::value<std::string>()->default_value(std::to_string(default_weight_bound)),
        "--field Q: integer weights uniform in [-B, B]")
       ("threads", po::value<std::string>()->default_value("0"), "threads for assembly and rank (0 = all cores)")
-      ("max-memory", po::value<std::string>()->default_value("16384"),
-       "refuse requests whose estimated memory exceeds this many MiB")
+      ("max-memory", po::value<std::string>(),
+       "refuse requests whose estimated memory exceeds this many MiB (default: the machine's memory)")
       ("json", "print one JSON object on stdout instead of the table")
       ("timings", "include wall-clock timings in --json output (makes it differ between runs)");
   return d;
@@ -58,7 +61,15 @@ int threads_from(const po::variables_map& vm) {
                       : static_cast<int>(threads);
 }
 
+std::uint64_t machine_memory_mib() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return 16384;  // unknown: the former fixed default
+  const std::uint64_t mib = (static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size)) >> 20;
+  return std::clamp<std::uint64_t>(mib, 1, std::uint64_t{1} << 30);
+}
+
 std::uint64_t max_memory_from(const po::variables_map& vm) {
+  if (!vm.count("max-memory")) return machine_memory_mib() << 20;
   const std::uint64_t mib = parse_unsigned(vm, "max-memory");
   if (mib < 1 || mib > (std::uint64_t{1} << 30)) throw usage_error("--max-memory must be in [1, 2^30] MiB");
   return mib << 20;

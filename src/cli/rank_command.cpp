@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -8,7 +9,9 @@
 #include "cli/network_options.hpp"
 #include "cli/upper_bound_json.hpp"
 #include "seprank/errors.hpp"
+#include "seprank/exact_rank.hpp"
 #include "seprank/rank_computation.hpp"
+#include "seprank/rank_trials.hpp"
 
 namespace seprank::cli {
 
@@ -56,7 +59,34 @@ bool settled(const RankComputation& c, const UpperBound& u) {
   return u.bound && u.bound->bound_u64 && *u.bound->bound_u64 == static_cast<std::uint64_t>(c.rank);
 }
 
-nlohmann::json rank_json(const RankRequest& request, const RankComputation& c, const UpperBound& u, bool timings) {
+// Where the rank was computed: the back-end, and the primes (trials mod p, or the
+// multi-modular primes over Q and the rule that made the rank exact).
+nlohmann::json method_json(const RankRequest& request, const RankComputation& c, const std::vector<RankTrial>& trials) {
+  nlohmann::json j;
+  if (request.field == Field::gfp) {
+    j["rank_backend"] = to_string(rank_backend_for(request.prime));
+    nlohmann::json list = nlohmann::json::array();
+    for (const RankTrial& t : trials)
+      list.push_back({{"prime", t.prime}, {"seed", t.seed}, {"rank", t.rank}, {"miss_probability_bound", t.miss_probability}});
+    j["trials"] = std::move(list);
+  } else {
+    std::string backends;  // of the primes in order, each named once
+    for (std::uint64_t prime : c.primes) {
+      const std::string name = to_string(rank_backend_for(prime));
+      if (backends.find(name) != std::string::npos) continue;
+      if (!backends.empty()) backends += ", ";
+      backends += name;
+    }
+    j["rank_backend"] = backends;
+    j["primes"] = c.primes;
+    j["ranks_mod_primes"] = c.ranks_mod_primes;
+    j["exact_by"] = c.exact_by;
+  }
+  return j;
+}
+
+nlohmann::json rank_json(const RankRequest& request, const RankComputation& c, const std::vector<RankTrial>& trials,
+                         const UpperBound& u, bool timings) {
   nlohmann::json j;
   j["schema_version"] = 1;
   j["command"] = "rank";
@@ -80,6 +110,7 @@ nlohmann::json rank_json(const RankRequest& request, const RankComputation& c, c
   j["index_order"] = "C";
   j["entry_degree"] = c.entry_degree;
   j["generic_rank_miss_probability_bound"] = c.miss_probability;
+  j.update(method_json(request, c, trials));
   if (u.bound) {
     j["upper_bound"] = bound_value(*u.bound);
     j["upper_bound_limited_by"] = to_string(u.bound->limited_by);
@@ -92,7 +123,8 @@ nlohmann::json rank_json(const RankRequest& request, const RankComputation& c, c
   return j;
 }
 
-void print_table(const RankRequest& request, const RankComputation& c, const UpperBound& u) {
+void print_table(const RankRequest& request, const RankComputation& c, const std::vector<RankTrial>& trials,
+                 const UpperBound& u) {
   std::ostream& o = std::cout;
   o << "architecture   " << describe(request.arch) << ", F "
     << (request.representation == Representation::random ? "random" : "identity") << "\n"
@@ -111,6 +143,13 @@ void print_table(const RankRequest& request, const RankComputation& c, const Upp
     << (settled(c, u) ? "  -> generic rank settled exactly" : "") << "\n"
     << "P(miss)        <= " << format_probability(c.miss_probability)
     << "  (chance the generic rank is higher, Schwartz-Zippel)\n";
+  if (trials.size() > 1) {
+    o << "trials         " << trials.size() << " (one prime's bound is weak):";
+    for (const RankTrial& t : trials) o << " rank " << t.rank << " mod " << t.prime << " (seed " << t.seed << ");";
+    o << " P(miss) is the product\n";
+  }
+  if (request.field == Field::rationals)
+    o << "method         " << c.primes.size() << " prime(s), exact by the " << c.exact_by << " rule\n";
   char times[96];
   std::snprintf(times, sizeof times, "time           assembly %.3f s, rank %.3f s\n", c.assembly_seconds, c.rank_seconds);
   o << times;
@@ -127,12 +166,18 @@ int rank_command(int argc, const char* const* argv) {
     return 0;
   }
   const RankRequest request = rank_request_from(vm);
-  const RankComputation c = compute_rank(request);
+  RankComputation c = compute_rank(request);
   const UpperBound u = upper_bound_for(c);
+  // Mod p: further primes and seeds when one prime's bound is weak (rank_trials.hpp); the
+  // reported rank is the best, each a certified lower bound.
+  const auto trials =
+      rank_trials(request, c, u.bound ? u.bound->bound_u64 : std::optional<std::uint64_t>{});
+  for (const RankTrial& t : trials) c.rank = std::max(c.rank, t.rank);
+  if (request.field == Field::gfp) c.miss_probability = combined_miss_probability(trials);
   if (vm.count("json"))
-    std::cout << rank_json(request, c, u, vm.count("timings") > 0).dump(2) << "\n";
+    std::cout << rank_json(request, c, trials, u, vm.count("timings") > 0).dump(2) << "\n";
   else
-    print_table(request, c, u);
+    print_table(request, c, trials, u);
   return 0;
 }
 

@@ -115,7 +115,7 @@ int verify_command(int argc, const char* const* argv) {
       ("seed", po::value<std::string>()->default_value("1"), "first seed; retries use the next ones")
       ("retries", po::value<std::string>()->default_value("2"), "extra seeds tried before a lower bound is UNCONFIRMED")
       ("threads", po::value<std::string>()->default_value("0"), "threads (0 = all cores)")
-      ("max-memory", po::value<std::string>()->default_value("16384"), "skip instances whose rank needs more MiB than this")
+      ("max-memory", po::value<std::string>(), "skip instances whose rank needs more MiB than this (default: the machine's memory)")
       ("compare-float", "add a column: numpy's float rank of the same network in double precision (data, not a verdict)")
       ("json", "print one JSON object on stdout instead of the tables")
       ("timings", "include times in --json output")
