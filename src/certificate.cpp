@@ -113,6 +113,10 @@ CertificateEvidence find_certificate_evidence(const PreparedNetwork& net, std::u
     e.determinant = e.profile.rank > 0 ? nmod_mat_det(minor.get()) : 0;
   }
   if (e.profile.rank == 0) throw data_error("the matricization is zero mod p: there is no rank to certify");
+  if (e.profile.rank > certificate_max_rank)
+    throw resource_error("rank " + std::to_string(e.profile.rank) + " is above " +
+                         std::to_string(certificate_max_rank) +
+                         ", the largest minor a certificate may hold: certify a smaller --vary submatrix");
   if (e.determinant == 0) throw Error(exit_internal, "the selected minor is singular (a bug in pivot selection)");
   return e;
 }

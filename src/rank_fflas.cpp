@@ -18,6 +18,7 @@
 #include <ctime>
 #include <memory>
 #include <stdexcept>
+#include <type_traits>
 
 // OpenBLAS's thread control (libopenblas, linked explicitly by CMakeLists.txt).
 extern "C" {
@@ -211,58 +212,52 @@ void check_admissible(std::uint64_t p, FflasField field) {
                                 to_string(field));
 }
 
+// Calls run(std::type_identity<Field>{}, balanced) with the Givaro field type of `field`: the
+// one place where the enum becomes a type.
+template <class Run>
+auto with_field(FflasField field, Run&& run) {
+  switch (field) {
+    case FflasField::balanced_float: return run(std::type_identity<Givaro::ModularBalanced<float>>{}, true);
+    case FflasField::modular_double: return run(std::type_identity<Givaro::Modular<double>>{}, false);
+    case FflasField::balanced_double: break;
+  }
+  return run(std::type_identity<Givaro::ModularBalanced<double>>{}, true);
+}
+
 }  // namespace
 
 std::int64_t fflas_rank(const std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
                         std::uint64_t p, FflasField field, int thread_count, FflasThreading threading,
                         RankTiming* timing) {
-  const Threads threads{thread_count, threading};
   check_admissible(p, field);
   if (rows <= 0 || cols <= 0) return 0;
-  const auto m = static_cast<std::size_t>(rows), n = static_cast<std::size_t>(cols), s = static_cast<std::size_t>(stride);
-  switch (field) {
-    case FflasField::balanced_float:
-      return rank_copy<Givaro::ModularBalanced<float>>(entries, m, n, s, p, true, threads, timing);
-    case FflasField::modular_double:
-      return rank_copy<Givaro::Modular<double>>(entries, m, n, s, p, false, threads, timing);
-    case FflasField::balanced_double:
-      return rank_copy<Givaro::ModularBalanced<double>>(entries, m, n, s, p, true, threads, timing);
-  }
-  return 0;
+  return with_field(field, [&](auto type, bool balanced) {
+    return rank_copy<typename decltype(type)::type>(entries, static_cast<std::size_t>(rows), static_cast<std::size_t>(cols),
+                                     static_cast<std::size_t>(stride), p, balanced, Threads{thread_count, threading},
+                                     timing);
+  });
 }
 
 std::int64_t fflas_rank_in_place(std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
                                  std::uint64_t p, FflasField field, int thread_count, FflasThreading threading,
-                        RankTiming* timing) {
-  const Threads threads{thread_count, threading};
+                                 RankTiming* timing) {
   check_admissible(p, field);
   if (rows <= 0 || cols <= 0) return 0;
-  const auto m = static_cast<std::size_t>(rows), n = static_cast<std::size_t>(cols), s = static_cast<std::size_t>(stride);
-  switch (field) {
-    case FflasField::balanced_float:
-      return rank_in_place<Givaro::ModularBalanced<float>>(entries, m, n, s, p, true, threads, timing);
-    case FflasField::modular_double:
-      return rank_in_place<Givaro::Modular<double>>(entries, m, n, s, p, false, threads, timing);
-    case FflasField::balanced_double:
-      return rank_in_place<Givaro::ModularBalanced<double>>(entries, m, n, s, p, true, threads, timing);
-  }
-  return 0;
+  return with_field(field, [&](auto type, bool balanced) {
+    return rank_in_place<typename decltype(type)::type>(entries, static_cast<std::size_t>(rows), static_cast<std::size_t>(cols),
+                                         static_cast<std::size_t>(stride), p, balanced,
+                                         Threads{thread_count, threading}, timing);
+  });
 }
 
 FflasMinor fflas_nonsingular_minor(const std::uint64_t* entries, std::int64_t rows, std::int64_t cols,
                                    std::int64_t stride, std::uint64_t p, FflasField field, int threads) {
   check_admissible(p, field);
   if (rows <= 0 || cols <= 0) return {};
-  const auto m = static_cast<std::size_t>(rows), n = static_cast<std::size_t>(cols), s = static_cast<std::size_t>(stride);
-  switch (field) {
-    case FflasField::balanced_float:
-      return minor_of<Givaro::ModularBalanced<float>>(entries, m, n, s, p, true, threads);
-    case FflasField::modular_double:
-      return minor_of<Givaro::Modular<double>>(entries, m, n, s, p, false, threads);
-    case FflasField::balanced_double:
-      return minor_of<Givaro::ModularBalanced<double>>(entries, m, n, s, p, true, threads);
-  }
-  return {};
+  return with_field(field, [&](auto type, bool balanced) {
+    return minor_of<typename decltype(type)::type>(entries, static_cast<std::size_t>(rows), static_cast<std::size_t>(cols),
+                                    static_cast<std::size_t>(stride), p, balanced, threads);
+  });
 }
 
 void set_blas_threads(int threads) { openblas_set_num_threads(std::max(threads, 1)); }

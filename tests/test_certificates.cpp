@@ -150,6 +150,47 @@ TEST_CASE("round trip: certify, then both checkers verify the rank that seprank 
   fs::remove_all(dir);
 }
 
+TEST_CASE("small primes: the checkers' double-precision elimination accepts true and rejects mutated minors") {
+  // seprank-check eliminates in doubles for p < 2^26; FFLAS-FFPACK picked the minor. A
+  // determinant, a weight and an assignment changed must each be refuted by both checkers.
+  const fs::path dir = temp_dir();
+  for (const char* prime : {"101", "fast"}) {
+    CAPTURE(prime);
+    const fs::path out = dir / (std::string("small-prime-") + prime + ".json");
+    const std::string args = std::string("--input 4x4 --layers 2/1/2,2/1/2,2/1/2 --partition top-bottom --prime ") + prime;
+    const auto certified = run(seprank_command("certify " + args + " -o '" + out.string() + "'"));
+    REQUIRE(certified.exit_code == 0);
+    const nlohmann::ordered_json valid = nlohmann::ordered_json::parse(read_file(out));
+    const long long r = valid["claim"]["rank_at_least"].get<long long>();
+    // The rank mod p that seprank rank reports (64 = the min-cut mod 2^23 - 15; mod 101 the
+    // bound is vacuous and the rank may be lower).
+    const auto ranked = nlohmann::json::parse(run(seprank_command("rank " + args + " --json")).out);
+    CHECK(r == ranked["trials"][0]["rank"].get<long long>());
+    if (std::string(prime) == "fast") CHECK(r == 64);
+    require_verified(out, r);
+    const std::uint64_t p = valid["claim"]["prime"].get<std::uint64_t>();
+    const auto bump = [p](nlohmann::ordered_json& v) { v = (v.get<std::uint64_t>() + 1) % p; };
+    const std::vector<std::function<void(nlohmann::ordered_json&)>> changes = {
+        [&](auto& d) { bump(d["evidence"]["determinant"]); },
+        [&](auto& d) { bump(d["network"]["layers"][0]["weights"][0][1][0]); },
+        [&](auto& d) { d["evidence"]["rows"][5] = d["evidence"]["rows"][6]; },
+    };
+    int k = 0;
+    for (const auto& change : changes) {
+      nlohmann::ordered_json doc = valid;
+      change(doc);
+      doc["network_sha256"] = seprank::canonical_sha256(nlohmann::json(doc["network"]));
+      const fs::path file = dir / ("small-prime-mutant-" + std::to_string(k++) + ".json");
+      std::ofstream(file) << doc.dump();
+      const Verdicts v = check_both(file);
+      CAPTURE(k);
+      CHECK(v.cxx.exit_code == 1);
+      CHECK(v.python.exit_code == 1);
+    }
+  }
+  fs::remove_all(dir);
+}
+
 TEST_CASE("certify refuses a matrix that is zero mod p: there is nothing to certify") {
   // With p = 7 and seed 1 this network's readout vanishes mod 7 (seprank rank reports rank 0).
   const auto ranked = run(seprank_command("rank --input 8 --layers 3/1/2,6/1/1 --prime 7 --json"));

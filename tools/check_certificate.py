@@ -19,7 +19,7 @@ import sys
 from operator import mul
 
 # Version-1 size limits, checked before anything proportional to them is built.
-MAX_R, MAX_POSITIONS, MAX_M, MAX_CHANNELS, MAX_LAYERS, MAX_WEIGHTS = 4096, 64, 64, 4096, 64, 10**6
+MAX_R, MAX_POSITIONS, MAX_M, MAX_CHANNELS, MAX_LAYERS, MAX_WEIGHTS = 16384, 64, 64, 4096, 64, 10**6
 MAX_DEPTH = 256  # arrays and objects nested deeper are malformed anywhere in the document
 CACHE_BUDGET = 1 << 21  # integers kept in memoized unit outputs (see make_forward)
 MR_BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)  # exact for n < 3.3e24

@@ -48,7 +48,7 @@ using u128 = unsigned __int128;
 using i128 = __int128;
 
 // Size limits of format version 1 (end of the spec).
-constexpr u64 kMaxRank = 4096, kMaxPositions = 64, kMaxTemplates = 64, kMaxChannels = 4096, kMaxLayers = 64,
+constexpr u64 kMaxRank = 16384, kMaxPositions = 64, kMaxTemplates = 64, kMaxChannels = 4096, kMaxLayers = 64,
               kMaxWeightEntries = 1000000;
 // Arrays and objects nested deeper are malformed anywhere in the document: Python's json
 // recurses (and gives up near 1000), nlohmann's dump() recurses too. A valid certificate nests 5.
@@ -56,7 +56,10 @@ constexpr std::size_t kMaxDepth = 256;
 
 [[noreturn]] void malformed(const std::string& what) { throw Verdict{2, "malformed: " + what}; }
 
-std::string idx(u64 i) { return "[" + std::to_string(i) + "]"; }
+std::string idx(u64 i) {
+  std::string s = std::to_string(i);  // (appended, not "[" + ...: GCC 12 warns falsely on that)
+  return s.insert(0, 1, '[') + ']';
+}
 
 // ---- SHA-256 (FIPS 180-4) ----
 std::string sha256_hex(const std::string& data) {
@@ -100,7 +103,10 @@ std::string sha256_hex(const std::string& data) {
 }
 
 // ---- arithmetic mod p (p < 2^63, so a sum of two residues never overflows) ----
-u64 mul_mod(u64 a, u64 b, u64 p) { return u64(u128(a) * b % p); }
+u64 mul_mod(u64 a, u64 b, u64 p) {
+  if (((a | b) >> 32) == 0) return a * b % p;  // a 64-bit division: ~5x faster than 128-bit
+  return u64(u128(a) * b % p);
+}
 u64 add_mod(u64 a, u64 b, u64 p) { return a + b >= p ? a + b - p : a + b; }
 u64 pow_mod(u64 base, u64 e, u64 p) {
   u64 result = 1 % p;
@@ -409,7 +415,7 @@ Certificate read_certificate(const json& doc) {
   const json& claim = as_object(field(doc, "", "claim"), "claim");
   string_field(claim, "claim", "statement");
   string_field(claim, "claim", "field", {"gfp"});
-  cert.r = uint_field(claim, "claim", "rank_at_least", 1, kMaxRank, "[1, 4096]");
+  cert.r = uint_field(claim, "claim", "rank_at_least", 1, kMaxRank, "[1, 16384]");
   cert.p = uint_field(claim, "claim", "prime", 2, (u64(1) << 63) - 1, "[2, 2^63)");
   if (!is_prime(cert.p)) malformed("claim.prime: " + std::to_string(cert.p) + " is not prime");
 
@@ -475,7 +481,7 @@ u64 evaluate(const Certificate& cert, const std::vector<u64>& assignment, std::v
               sum += u128(w[c * cin + c2]) * in[c2];
               if (sum >> 127) sum %= p;
             }
-            factor = u64(sum % p);
+            factor = (sum >> 64) == 0 ? u64(sum) % p : u64(sum % p);  // 64-bit division when it fits
           }
           y[u * cout + c] = mul_mod(y[u * cout + c], factor, p);
         }
@@ -487,25 +493,52 @@ u64 evaluate(const Certificate& cert, const std::vector<u64>& assignment, std::v
   return h;
 }
 
+// row[j] += factor·pivot[j] mod p for j in [from, r), in doubles when p < 2^26: the sum is an
+// integer below p + p^2 < 2^53, exact; its quotient by p, rounded to nearest (the 1.5·2^52
+// trick, which compilers vectorize), is off by at most one, so the remainder lands in (-p, p)
+// and one conditional add fixes it. A large minor's elimination runs ~10x faster this way.
+void add_multiple_small(double* __restrict row, const double* __restrict pivot, double factor, double p, u64 from,
+                        u64 r) {
+  const double inverse = 1.0 / p, round = 6755399441055744.0;  // 1.5·2^52
+  for (u64 j = from; j < r; ++j) {
+    const double x = row[j] + factor * pivot[j];
+    const double q = (x * inverse + round) - round;
+    const double rem = x - q * p;
+    row[j] = rem + (rem < 0 ? p : 0.0);
+  }
+}
+
 // Determinant mod p by Gaussian elimination (consumes m); reports the first pivot-free column.
 u64 determinant_mod(std::vector<u64>& m, u64 r, u64 p, u64& zero_column) {
+  const bool small = p < (u64(1) << 26);
+  std::vector<double> d(small ? r * r : 0);
+  for (u64 k = 0; k < d.size(); ++k) d[k] = double(m[k]);
+  if (small) std::vector<u64>().swap(m);  // consumed: only the doubles are needed now
+  auto at = [&](u64 i, u64 j) { return small ? u64(d[i * r + j]) : m[i * r + j]; };
   u64 det = 1;
   for (u64 col = 0; col < r; ++col) {
     u64 pivot = col;
-    while (pivot < r && m[pivot * r + col] == 0) ++pivot;
+    while (pivot < r && at(pivot, col) == 0) ++pivot;
     if (pivot == r) {
       zero_column = col;
       return 0;
     }
     if (pivot != col) {
-      std::swap_ranges(m.begin() + pivot * r, m.begin() + pivot * r + r, m.begin() + col * r);
+      if (small)
+        std::swap_ranges(d.begin() + pivot * r, d.begin() + pivot * r + r, d.begin() + col * r);
+      else
+        std::swap_ranges(m.begin() + pivot * r, m.begin() + pivot * r + r, m.begin() + col * r);
       det = (p - det) % p;
     }
-    det = mul_mod(det, m[col * r + col], p);
-    const u64 inverse = pow_mod(m[col * r + col], p - 2, p);  // Fermat: p is prime
+    det = mul_mod(det, at(col, col), p);
+    const u64 inverse = pow_mod(at(col, col), p - 2, p);  // Fermat: p is prime
     for (u64 row = col + 1; row < r; ++row) {
-      const u64 factor = mul_mod(m[row * r + col], inverse, p);
+      const u64 factor = mul_mod(at(row, col), inverse, p);
       if (factor == 0) continue;
+      if (small) {
+        add_multiple_small(&d[row * r], &d[col * r], double(p - factor), double(p), col, r);
+        continue;
+      }
       for (u64 j = col; j < r; ++j)
         m[row * r + j] = add_mod(m[row * r + j], p - mul_mod(factor, m[col * r + j], p), p);
     }

@@ -141,8 +141,9 @@ void print_table(const RankRequest& request, const RankComputation& c, const std
     << "rank           " << c.rank << "\n"
     << "upper bound    " << (u.bound ? u.bound->bound + " (min-cut, all weights)" : "unavailable: " + u.unavailable)
     << (settled(c, u) ? "  -> generic rank settled exactly" : "") << "\n"
-    << "P(miss)        <= " << format_probability(c.miss_probability)
-    << "  (chance the generic rank is higher, Schwartz-Zippel)\n";
+    << (settled(c, u) ? std::string("P(miss)        0  (the rank reaches the upper bound)\n")
+                      : "P(miss)        <= " + format_probability(c.miss_probability) +
+                            "  (chance the generic rank is higher, Schwartz-Zippel)\n");
   if (trials.size() > 1) {
     o << "trials         " << trials.size() << " (one prime's bound is weak):";
     for (const RankTrial& t : trials) o << " rank " << t.rank << " mod " << t.prime << " (seed " << t.seed << ");";
