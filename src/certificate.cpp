@@ -6,7 +6,6 @@
 
 #include "seprank/assemble.hpp"
 #include "seprank/errors.hpp"
-#include "seprank/progress.hpp"
 
 namespace seprank {
 
@@ -93,25 +92,9 @@ CertificateEvidence find_certificate_evidence(const PreparedNetwork& net, std::u
   CertificateEvidence e;
   e.prime = prime;
   const NmodMatrix matrix = assemble_mod_p(net, prime, threads);
-  if (const auto field = fflas_field_for(prime); field && matrix.rows() > 0 && matrix.cols() > 0) {
-    // BLAS speed: the pivots of a PLUQ factorization, the minor's determinant by a second
-    // elimination of the minor read from the matrix (rank_fflas.hpp). nmod_mat_init's rows
-    // are one row-major block.
-    EliminationProgress progress(matrix.rows(), matrix.cols(), prime,
-                                 std::string(to_string(rank_backend_for(prime))) + " nonsingular minor (PLUQ)", threads);
-    FflasMinor minor = fflas_nonsingular_minor(matrix.get()->rows[0], matrix.rows(), matrix.cols(), matrix.cols(),
-                                               prime, *field, threads);
-    progress.finish();
-    e.profile = {minor.rank, std::move(minor.rows), std::move(minor.cols)};
-    e.determinant = minor.determinant;
-  } else {
-    e.profile = rank_profile_mod_p(matrix);
-    NmodMatrix minor(e.profile.rank, e.profile.rank, prime);
-    for (std::int64_t i = 0; i < e.profile.rank; ++i)
-      for (std::int64_t j = 0; j < e.profile.rank; ++j)
-        minor.at(i, j) = matrix.at(e.profile.rows[static_cast<std::size_t>(i)], e.profile.cols[static_cast<std::size_t>(j)]);
-    e.determinant = e.profile.rank > 0 ? nmod_mat_det(minor.get()) : 0;
-  }
+  NonsingularMinor minor = nonsingular_minor_mod_p(matrix, threads);
+  e.profile = std::move(minor.profile);
+  e.determinant = minor.determinant;
   if (e.profile.rank == 0) throw data_error("the matricization is zero mod p: there is no rank to certify");
   if (e.profile.rank > certificate_max_rank)
     throw resource_error("rank " + std::to_string(e.profile.rank) + " is above " +

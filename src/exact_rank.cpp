@@ -112,34 +112,74 @@ std::int64_t rank_over_q(const FmpzMatrix& matrix) { return fmpz_mat_rank(matrix
 
 namespace {
 
-// Pivot columns of rref(a), increasing; a is overwritten.
-std::vector<std::int64_t> pivot_columns(NmodMatrix& a) {
-  const std::int64_t rank = nmod_mat_rref(a.get());
-  std::vector<std::int64_t> pivots;
+// The determinant of a square matrix from FLINT's LU of it, in place: LU = PA with L unit
+// lower triangular, so det(A) = sign(P)·prod(diag U) (0 when singular).
+std::uint64_t determinant_in_place(NmodMatrix& a) {
+  const std::int64_t n = a.rows();
+  std::vector<slong> permutation(static_cast<std::size_t>(n));
+  if (nmod_mat_lu(permutation.data(), a.get(), 1) < n) return 0;  // rank_check: stop at singular
+  const nmod_t mod = a.get()->mod;
+  std::uint64_t det = 1 % mod.n;
+  for (std::int64_t i = 0; i < n; ++i) det = nmod_mul(det, a.at(i, i), mod);
+  // The permutation's sign from its cycles: a cycle of length k is k - 1 transpositions.
+  std::vector<bool> seen(static_cast<std::size_t>(n), false);
+  bool odd = false;
+  for (std::int64_t i = 0; i < n; ++i)
+    for (auto j = static_cast<std::size_t>(i); !seen[j]; j = static_cast<std::size_t>(permutation[j])) {
+      seen[j] = true;
+      if (j != static_cast<std::size_t>(i)) odd = !odd;
+    }
+  return odd ? nmod_neg(det, mod) : det;
+}
+
+// FLINT: the pivots of a generalised LU of a working copy. LU = PA with U in row echelon form:
+// row k < r of the result holds L left of column k and U from column k on, whose first nonzero
+// entry is the pivot; rows P(0..r) and the pivot columns make the nonsingular L11·U11.
+RankProfile flint_pivots(const NmodMatrix& matrix) {
+  NmodMatrix work(matrix);
+  std::vector<slong> permutation(static_cast<std::size_t>(matrix.rows()));
+  RankProfile profile;
+  profile.rank = nmod_mat_lu(permutation.data(), work.get(), 0);
   std::int64_t col = 0;
-  for (std::int64_t row = 0; row < rank; ++row) {
-    while (a.at(row, col) == 0) ++col;  // a reduced row's first nonzero is its pivot
-    pivots.push_back(col);
+  for (std::int64_t k = 0; k < profile.rank; ++k) {
+    col = std::max(col, k);
+    while (work.at(k, col) == 0) ++col;
+    profile.cols.push_back(col++);
+    profile.rows.push_back(permutation[static_cast<std::size_t>(k)]);
   }
-  return pivots;
+  std::sort(profile.rows.begin(), profile.rows.end());
+  return profile;
 }
 
 }  // namespace
 
-RankProfile rank_profile_mod_p(const NmodMatrix& matrix) {
-  RankProfile profile;
-  // Timed apart from the ranks: two rrefs cost more than one LU.
-  EliminationProgress progress(matrix.rows(), matrix.cols(), matrix.get()->mod.n, "FLINT rank profile (rref)", 0);
-  NmodMatrix work(matrix);
-  profile.cols = pivot_columns(work);
-  profile.rank = static_cast<std::int64_t>(profile.cols.size());
-  // The chosen columns are independent; their transpose's pivot columns are independent rows.
-  NmodMatrix transposed(profile.rank, matrix.rows(), matrix.get()->mod.n);
-  for (std::int64_t j = 0; j < profile.rank; ++j)
-    for (std::int64_t i = 0; i < matrix.rows(); ++i) transposed.at(j, i) = matrix.at(i, profile.cols[static_cast<std::size_t>(j)]);
-  profile.rows = pivot_columns(transposed);
+NonsingularMinor nonsingular_minor_mod_p(const NmodMatrix& matrix, int threads) {
+  NonsingularMinor out;
+  if (matrix.rows() == 0 || matrix.cols() == 0) return out;
+  const std::uint64_t p = matrix.get()->mod.n;
+  const auto field = fflas_field_for(p);
+  const auto stride = row_stride(matrix);
+  EliminationProgress progress(matrix.rows(), matrix.cols(), p,
+                               std::string(to_string(field && stride ? rank_backend_for(p) : RankBackend::flint)) +
+                                   " nonsingular minor",
+                               threads);
+  if (field && stride) {
+    // BLAS speed; the determinant by FFLAS-FFPACK's second elimination (rank_fflas.hpp).
+    FflasMinor minor = fflas_nonsingular_minor(matrix.get()->rows[0], matrix.rows(), matrix.cols(), *stride, p,
+                                               *field, threads);
+    out.profile = {minor.rank, std::move(minor.rows), std::move(minor.cols)};
+    out.determinant = minor.determinant;
+  } else {
+    if (threads > 0) flint_set_num_threads(threads);
+    out.profile = flint_pivots(matrix);
+    NmodMatrix minor(out.profile.rank, out.profile.rank, p);
+    for (std::int64_t i = 0; i < out.profile.rank; ++i)
+      for (std::int64_t j = 0; j < out.profile.rank; ++j)
+        minor.at(i, j) = matrix.at(out.profile.rows[static_cast<std::size_t>(i)], out.profile.cols[static_cast<std::size_t>(j)]);
+    out.determinant = out.profile.rank > 0 ? determinant_in_place(minor) : 0;
+  }
   progress.finish();
-  return profile;
+  return out;
 }
 
 }  // namespace seprank

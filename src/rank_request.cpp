@@ -40,10 +40,11 @@ void check_memory(const PreparedNetwork& net, const RankRequest& request) {
                          std::to_string(net.partition.vary_J.size()) + " varying)");
   const double entries = static_cast<double>(net.rows) * static_cast<double>(net.cols);
   // The matrix mod p (one word per entry) and the rank's working memory: in place, at most
-  // half the matrix (measured peak: FLINT's LU ~0.5x, FFLAS-FFPACK ~0.25x, exact_rank.cpp),
-  // or a full working copy where a caller ranks a copy (certificates' rank profile). Over Q
-  // the rank is multi-modular (multimodular_rank.hpp): one matrix mod p at a time, the same.
-  const double bytes_per_entry = 2 * sizeof(mp_limb_t);
+  // 0.7 of the matrix (bench/measure_memory.sh: peaks of 1.04-1.67x the matrix for FLINT's LU
+  // and FFLAS-FFPACK's PLUQ). Over Q the rank is multi-modular (multimodular_rank.hpp): one
+  // matrix mod p at a time, the same. A certificate's minor search factors a working copy
+  // while the matrix stays (nonsingular_minor_mod_p): one word more.
+  const double bytes_per_entry = (request.certificate ? 3 : 2) * sizeof(mp_limb_t);
   double need = entries * bytes_per_entry;
   // Over Q, small matrices are ranked one prime per thread at once: `threads` of them.
   const bool prime_per_thread = request.field == Field::rationals && request.threads > 1 &&

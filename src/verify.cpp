@@ -49,6 +49,7 @@ RankRequest request_for(const ClaimSpec& c, const Parameters& p, const VerifyOpt
   r.representation = f == "random" ? Representation::random : Representation::identity;
   r.threads = options.threads;
   r.max_memory_bytes = options.max_memory_bytes;
+  r.certificate = options.certificates_dir.has_value();
   return r;
 }
 

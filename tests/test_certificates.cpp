@@ -191,6 +191,18 @@ TEST_CASE("small primes: the checkers' double-precision elimination accepts true
   fs::remove_all(dir);
 }
 
+TEST_CASE("certify's memory estimate counts the minor search's working copy") {
+  // 4096 x 4096: the matrix is 128 MiB; rank needs about 2 words per entry (256 MiB), certify
+  // 3 (384 MiB). With 300 MiB allowed, the first runs and the second is refused at once.
+  const std::string net = "--input 6x6 --layers 3/1/2,3/1/2,2/1/2 --vary auto --prime fast --max-memory 300";
+  const auto rank = run(seprank_command("rank " + net + " --json"));
+  CHECK(rank.exit_code == 0);
+  const auto certify = run(seprank_command("certify " + net + " -o /tmp/seprank-never-written.json"));
+  CHECK(certify.exit_code == 69);
+  CHECK(certify.err.find("300 MiB") != std::string::npos);
+  CHECK(!fs::exists("/tmp/seprank-never-written.json"));
+}
+
 TEST_CASE("certify refuses a matrix that is zero mod p: there is nothing to certify") {
   // With p = 7 and seed 1 this network's readout vanishes mod 7 (seprank rank reports rank 0).
   const auto ranked = run(seprank_command("rank --input 8 --layers 3/1/2,6/1/1 --prime 7 --json"));

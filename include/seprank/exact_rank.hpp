@@ -43,14 +43,21 @@ std::int64_t rank_mod_p_flint(const NmodMatrix& matrix, int threads = 1);
 
 std::int64_t rank_over_q(const FmpzMatrix& matrix);
 
-// A maximal nonsingular submatrix: `rows` and `cols` (increasing) select a rank×rank minor
-// that is nonzero mod p. Found as the pivot columns of rref(A), then the pivot rows of
-// rref of those columns transposed. (FLINT, whatever the prime.)
+// A maximal nonsingular minor, for certificates: `rows` and `cols` (increasing) select a
+// rank×rank minor whose determinant mod p is `determinant`, nonzero unless the rank is 0. The
+// indices are the pivots of a factorization of a working copy (FFLAS-FFPACK's PLUQ for its
+// primes, FLINT's LU otherwise); the determinant comes from a second elimination, of the minor
+// read from the matrix, so a wrong pivot shows as a zero determinant. Working memory: one copy
+// of the matrix, freed before the r × r minor is formed.
 struct RankProfile {
   std::int64_t rank = 0;
   std::vector<std::int64_t> rows;
   std::vector<std::int64_t> cols;
 };
-RankProfile rank_profile_mod_p(const NmodMatrix& matrix);
+struct NonsingularMinor {
+  RankProfile profile;
+  std::uint64_t determinant = 0;
+};
+NonsingularMinor nonsingular_minor_mod_p(const NmodMatrix& matrix, int threads = 1);
 
 }  // namespace seprank

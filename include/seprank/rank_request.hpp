@@ -31,6 +31,8 @@ struct RankRequest {
   std::int64_t weight_bound = default_weight_bound;
   int threads = 1;
   std::uint64_t max_memory_bytes = std::uint64_t{16} << 30;
+  // The matrix will also be searched for a certificate's minor (one more working copy).
+  bool certificate = false;
 };
 
 struct PreparedNetwork {

@@ -25,7 +25,8 @@ int certify_command(int argc, const char* const* argv) {
               << options;
     return 0;
   }
-  const RankRequest request = rank_request_from(vm);
+  RankRequest request = rank_request_from(vm);
+  request.certificate = true;
   const std::string path = vm["output"].as<std::string>();
   // Refuse before spending time on the computation (write_output_file checks again).
   if (!vm.count("force") && std::filesystem::exists(path))
