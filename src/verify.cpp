@@ -50,6 +50,7 @@ RankRequest request_for(const ClaimSpec& c, const Parameters& p, const VerifyOpt
   r.threads = options.threads;
   r.max_memory_bytes = options.max_memory_bytes;
   r.certificate = options.certificates_dir.has_value();
+  r.prime = options.prime;
   return r;
 }
 

@@ -42,6 +42,22 @@ TEST_CASE("every statement in proofs/ is PROVEN on its default instances") {
   CHECK(j["summary"]["ok"] == true);
 }
 
+TEST_CASE("verify --prime fast proves the same statements at BLAS speed; a bad prime is exit 65") {
+  // Any prime certifies lower bounds; 2^23 - 15 only weakens the Schwartz-Zippel side, which
+  // matters for UNCONFIRMED claims, of which there are none.
+  const auto fast = run(seprank_command("verify " + source_dir + "/proofs --prime fast --json"));
+  REQUIRE(fast.exit_code == 0);
+  const auto j = nlohmann::json::parse(fast.out);
+  CHECK(j["prime"] == 8388593);
+  CHECK(j["summary"]["ok"] == true);
+  const auto big = nlohmann::json::parse(run(seprank_command("verify " + source_dir + "/proofs --json")).out);
+  CHECK(big["prime"] == 4611686018427387847ULL);
+  CHECK(statuses(j) == statuses(big));
+  const auto bad = run(seprank_command("verify " + source_dir + "/proofs/C2.toml --prime 9"));
+  CHECK(bad.exit_code == 65);
+  CHECK(bad.err.find("--prime 9") != std::string::npos);
+}
+
 TEST_CASE("a false lower bound is REFUTED by the min-cut, with exit 1") {
   const auto r = run(seprank_command("verify " + source_dir + "/tests/data/false-lower-nonoverlapping.toml --json"));
   CHECK(r.exit_code == 1);

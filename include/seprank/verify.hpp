@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "seprank/rank_request.hpp"
 #include "seprank/theorem_file.hpp"
 
 namespace seprank {
@@ -23,6 +24,7 @@ struct VerifyOptions {
   bool compare_float = false;  // also rank the same network in double precision (data only)
   int threads = 1;
   std::uint64_t max_memory_bytes = std::uint64_t{16} << 30;
+  std::uint64_t prime = default_prime;  // every rank (and certificate) is taken mod this prime
 };
 
 struct ClaimResult {

@@ -61,6 +61,10 @@ int threads_from(const po::variables_map& vm) {
                       : static_cast<int>(threads);
 }
 
+std::uint64_t prime_from(const po::variables_map& vm) {
+  return vm["prime"].as<std::string>() == "fast" ? fast_prime : parse_unsigned(vm, "prime");
+}
+
 std::uint64_t machine_memory_mib() {
   const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
   if (pages <= 0 || page_size <= 0) return 16384;  // unknown: the former fixed default
@@ -97,7 +101,7 @@ RankRequest rank_request_from(const po::variables_map& vm) {
     throw usage_error("--field: '" + field + "' is not one of gfp, Q");
   if (vm.count("prime")) {
     if (r.field != Field::gfp) throw usage_error("--prime applies to --field gfp only");
-    r.prime = vm["prime"].as<std::string>() == "fast" ? fast_prime : parse_unsigned(vm, "prime");
+    r.prime = prime_from(vm);
   }
   r.seed = parse_unsigned(vm, "seed");
   const std::string f = vm["templates-matrix"].as<std::string>();

@@ -19,6 +19,8 @@ RankRequest rank_request_from(const boost::program_options::variables_map& vm);
 std::uint64_t parse_unsigned(const boost::program_options::variables_map& vm, const char* name);
 // --threads (0 = all cores) and --max-memory (MiB) as the engine wants them.
 int threads_from(const boost::program_options::variables_map& vm);
+// --prime: a number, or "fast" (2^23 - 15); validated where the network is prepared.
+std::uint64_t prime_from(const boost::program_options::variables_map& vm);
 // The machine's physical memory in MiB (sysconf), --max-memory's default.
 std::uint64_t machine_memory_mib();
 // --max-memory in bytes; absent: the machine's physical memory.

@@ -1,3 +1,5 @@
+#include <flint/ulong_extras.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -114,6 +116,7 @@ int verify_command(int argc, const char* const* argv) {
       ("certificates", po::value<std::string>(), "write a certificate for every PROVEN lower bound and REFUTED upper bound into this directory")
       ("seed", po::value<std::string>()->default_value("1"), "first seed; retries use the next ones")
       ("retries", po::value<std::string>()->default_value("2"), "extra seeds tried before a lower bound is UNCONFIRMED")
+      ("prime", po::value<std::string>(), "rank mod this prime (default 2^62 - 57), or 'fast': 2^23 - 15, at BLAS speed")
       ("threads", po::value<std::string>()->default_value("0"), "threads (0 = all cores)")
       ("max-memory", po::value<std::string>(), "skip instances whose rank needs more MiB than this (default: the machine's memory)")
       ("compare-float", "add a column: numpy's float rank of the same network in double precision (data, not a verdict)")
@@ -145,6 +148,11 @@ int verify_command(int argc, const char* const* argv) {
   o.retries = static_cast<int>(retries);
   o.threads = threads_from(vm);
   o.max_memory_bytes = max_memory_from(vm);
+  if (vm.count("prime")) {
+    o.prime = prime_from(vm);
+    if (o.prime < 2 || o.prime >= (std::uint64_t{1} << 63) || !n_is_prime(o.prime))
+      throw data_error("--prime " + std::to_string(o.prime) + " is not a prime below 2^63");
+  }
 
   const std::vector<std::string> paths =
       theorem_paths(vm.count("paths") ? vm["paths"].as<std::vector<std::string>>() : std::vector<std::string>{"proofs"});
@@ -178,6 +186,7 @@ int verify_command(int argc, const char* const* argv) {
   if (json) {
     std::cout << nlohmann::json{{"schema_version", 1},
                                 {"command", "verify"},
+                                {"prime", o.prime},
                                 {"theorems", std::move(theorems)},
                                 {"summary",
                                  {{"theorems", files.size()},
