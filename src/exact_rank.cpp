@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <optional>
+#include <stdexcept>
+#include <string>
 
 #include "seprank/progress.hpp"
 #include "seprank/rank_fflas.hpp"
@@ -72,32 +74,47 @@ std::optional<std::int64_t> row_stride(const NmodMatrix& matrix) {
 
 }  // namespace
 
+namespace {
+
+// Who ranks a matrix: FFLAS-FFPACK when the prime is one of its and the rows are one row-major
+// block (nmod_mat_init makes them so; a window into another matrix is not), FLINT otherwise.
+struct Backend {
+  std::uint64_t prime = 0;
+  std::optional<FflasField> field;  // nullopt: FLINT
+  std::int64_t stride = 0;
+  const char* name = "";
+};
+
+Backend backend_of(const NmodMatrix& matrix) {
+  Backend b;
+  b.prime = matrix.get()->mod.n;
+  const auto stride = row_stride(matrix);
+  if (stride) b.field = fflas_field_for(b.prime);
+  b.stride = stride.value_or(0);
+  b.name = to_string(b.field ? rank_backend_for(b.prime) : RankBackend::flint);
+  return b;
+}
+
+}  // namespace
+
 std::int64_t rank_mod_p(const NmodMatrix& matrix, int threads) {
   if (matrix.rows() == 0 || matrix.cols() == 0) return 0;
-  const std::uint64_t p = matrix.get()->mod.n;
-  const auto field = fflas_field_for(p);
-  const auto stride = row_stride(matrix);
-  const bool fflas = field && stride;
-  const RankBackend backend = fflas ? rank_backend_for(p) : RankBackend::flint;
-  EliminationProgress progress(matrix.rows(), matrix.cols(), p, to_string(backend), threads);
-  const std::int64_t rank = fflas ? fflas_rank(matrix.get()->rows[0], matrix.rows(), matrix.cols(), *stride, p,
-                                               *field, std::max(threads, 1), fflas_threading)
-                                  : rank_mod_p_flint(matrix, threads);
+  const Backend b = backend_of(matrix);
+  EliminationProgress progress(matrix.rows(), matrix.cols(), b.prime, b.name, threads);
+  const std::int64_t rank = b.field ? fflas_rank(matrix.get()->rows[0], matrix.rows(), matrix.cols(), b.stride,
+                                                 b.prime, *b.field, std::max(threads, 1), fflas_threading)
+                                    : rank_mod_p_flint(matrix, threads);
   progress.finish();
   return rank;
 }
 
 std::int64_t rank_mod_p_in_place(NmodMatrix& matrix, int threads) {
   if (matrix.rows() == 0 || matrix.cols() == 0) return 0;
-  const std::uint64_t p = matrix.get()->mod.n;
-  const auto field = fflas_field_for(p);
-  const auto stride = row_stride(matrix);
-  const bool fflas = field && stride;
-  const RankBackend backend = fflas ? rank_backend_for(p) : RankBackend::flint;
-  EliminationProgress progress(matrix.rows(), matrix.cols(), p, to_string(backend), threads);
+  const Backend b = backend_of(matrix);
+  EliminationProgress progress(matrix.rows(), matrix.cols(), b.prime, b.name, threads);
   std::int64_t rank = 0;
-  if (fflas) {
-    rank = fflas_rank_in_place(matrix.get()->rows[0], matrix.rows(), matrix.cols(), *stride, p, *field,
+  if (b.field) {
+    rank = fflas_rank_in_place(matrix.get()->rows[0], matrix.rows(), matrix.cols(), b.stride, b.prime, *b.field,
                                std::max(threads, 0), fflas_threading);
   } else {
     if (threads > 0) flint_set_num_threads(threads);
@@ -143,7 +160,8 @@ RankProfile flint_pivots(const NmodMatrix& matrix) {
   std::int64_t col = 0;
   for (std::int64_t k = 0; k < profile.rank; ++k) {
     col = std::max(col, k);
-    while (work.at(k, col) == 0) ++col;
+    while (col < work.cols() && work.at(k, col) == 0) ++col;
+    if (col == work.cols()) throw std::logic_error("flint_pivots: row " + std::to_string(k) + " of U has no pivot");
     profile.cols.push_back(col++);
     profile.rows.push_back(permutation[static_cast<std::size_t>(k)]);
   }
@@ -156,17 +174,13 @@ RankProfile flint_pivots(const NmodMatrix& matrix) {
 NonsingularMinor nonsingular_minor_mod_p(const NmodMatrix& matrix, int threads) {
   NonsingularMinor out;
   if (matrix.rows() == 0 || matrix.cols() == 0) return out;
-  const std::uint64_t p = matrix.get()->mod.n;
-  const auto field = fflas_field_for(p);
-  const auto stride = row_stride(matrix);
-  EliminationProgress progress(matrix.rows(), matrix.cols(), p,
-                               std::string(to_string(field && stride ? rank_backend_for(p) : RankBackend::flint)) +
-                                   " nonsingular minor",
-                               threads);
-  if (field && stride) {
+  const Backend b = backend_of(matrix);
+  const std::uint64_t p = b.prime;
+  EliminationProgress progress(matrix.rows(), matrix.cols(), p, std::string(b.name) + " nonsingular minor", threads);
+  if (b.field) {
     // BLAS speed; the determinant by FFLAS-FFPACK's second elimination (rank_fflas.hpp).
-    FflasMinor minor = fflas_nonsingular_minor(matrix.get()->rows[0], matrix.rows(), matrix.cols(), *stride, p,
-                                               *field, threads);
+    FflasMinor minor =
+        fflas_nonsingular_minor(matrix.get()->rows[0], matrix.rows(), matrix.cols(), b.stride, p, *b.field, threads);
     out.profile = {minor.rank, std::move(minor.rows), std::move(minor.cols)};
     out.determinant = minor.determinant;
   } else {
