@@ -119,14 +119,22 @@ std::size_t plu_rank(const Field& field, std::size_t m, std::size_t n, typename 
   return rank;
 }
 
+// A rows × cols copy in the field's elements, row-major (lda = cols), of the residues
+// entry(i, j) in [0, p).
+template <class Element, class Entry>
+FflasBuffer<Element> field_copy(std::size_t rows, std::size_t cols, std::uint64_t p, bool balanced, Entry entry) {
+  auto a = fflas_buffer<Element>(rows * cols);
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < cols; ++j) a.get()[i * cols + j] = element_of<Element>(entry(i, j), p, balanced);
+  return a;
+}
+
 template <class Field>
 std::int64_t rank_copy(const std::uint64_t* entries, std::size_t m, std::size_t n, std::size_t stride,
                        std::uint64_t p, bool balanced, Threads threads, RankTiming* timing) {
   using Element = typename Field::Element;
   const Field field(static_cast<Element>(p));
-  auto a = fflas_buffer<Element>(m * n);
-  for (std::size_t i = 0; i < m; ++i)
-    for (std::size_t j = 0; j < n; ++j) a.get()[i * n + j] = element_of<Element>(entries[i * stride + j], p, balanced);
+  auto a = field_copy<Element>(m, n, p, balanced, [&](std::size_t i, std::size_t j) { return entries[i * stride + j]; });
   return static_cast<std::int64_t>(plu_rank(field, m, n, a.get(), n, threads, timing));
 }
 
@@ -184,9 +192,8 @@ FflasMinor minor_of(const std::uint64_t* entries, std::size_t m, std::size_t n, 
   FflasMinor out;
   std::vector<std::size_t> P(m), Q(n);
   {
-    auto a = fflas_buffer<Element>(m * n);
-    for (std::size_t i = 0; i < m; ++i)
-      for (std::size_t j = 0; j < n; ++j) a.get()[i * n + j] = element_of<Element>(entries[i * stride + j], p, balanced);
+    auto a =
+        field_copy<Element>(m, n, p, balanced, [&](std::size_t i, std::size_t j) { return entries[i * stride + j]; });
     // P^T·A·Q^T = L·U with L unit lower trapezoidal and U's first r diagonal entries nonzero:
     // rows P(0..r) and columns Q(0..r) of A make the nonsingular L11·U11.
     out.rank = static_cast<std::int64_t>(FFPACK::PLUQ(field, FFLAS::FflasNonUnit, m, n, a.get(), n, P.data(), Q.data()));
@@ -195,11 +202,9 @@ FflasMinor minor_of(const std::uint64_t* entries, std::size_t m, std::size_t n, 
   const auto r = static_cast<std::size_t>(out.rank);
   out.rows = pivots(P, r);
   out.cols = pivots(Q, r);
-  auto minor = fflas_buffer<Element>(r * r);
-  for (std::size_t i = 0; i < r; ++i)
-    for (std::size_t j = 0; j < r; ++j)
-      minor.get()[i * r + j] = element_of<Element>(
-          entries[static_cast<std::size_t>(out.rows[i]) * stride + static_cast<std::size_t>(out.cols[j])], p, balanced);
+  auto minor = field_copy<Element>(r, r, p, balanced, [&](std::size_t i, std::size_t j) {
+    return entries[static_cast<std::size_t>(out.rows[i]) * stride + static_cast<std::size_t>(out.cols[j])];
+  });
   Element det;
   FFPACK::Det(field, det, r, minor.get(), r);
   out.determinant = residue_of(det, p);

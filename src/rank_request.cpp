@@ -31,6 +31,11 @@ double entry_log2_bound(const Architecture& arch, const std::vector<LayerGeometr
   return bits + log_b + std::log2(geometry.back().out_channels);
 }
 
+void check_prime(std::uint64_t prime) {
+  if (prime < 2 || prime >= (std::uint64_t{1} << 63)) throw data_error("--prime must be at least 2 and below 2^63");
+  if (!n_is_prime(prime)) throw data_error("--prime " + std::to_string(prime) + " is not prime");
+}
+
 namespace {
 
 void check_memory(const PreparedNetwork& net, const RankRequest& request) {
@@ -69,10 +74,7 @@ PreparedNetwork prepare_network(const RankRequest& request) {
   net.geometry = resolve_geometry(request.arch);
   net.partition = make_partition(request.partition, request.arch);
   if (request.field == Field::gfp) {
-    if (request.prime < 2 || request.prime >= (std::uint64_t{1} << 63))
-      throw data_error("--prime must be at least 2 and below 2^63");
-    if (!n_is_prime(request.prime))
-      throw data_error("--prime " + std::to_string(request.prime) + " is not prime");
+    check_prime(request.prime);
     net.domain = {true, request.prime, 0};
   } else {
     if (request.weight_bound < 1 || request.weight_bound > (std::int64_t{1} << 31))

@@ -1,8 +1,8 @@
 #include "seprank/rank_trials.hpp"
 
-#include <flint/ulong_extras.h>
-
 #include <algorithm>
+
+#include "seprank/multimodular_rank.hpp"
 
 namespace seprank {
 
@@ -34,8 +34,8 @@ std::vector<RankTrial> rank_trials(const RankRequest& request, const RankComputa
     if (static_cast<std::uint64_t>(best) >= ceiling) break;  // generic rank known: nothing to add
     if (miss_bound(best, first.entry_degree, next.prime) >= 0.5) break;  // vacuous: trials cannot help
     if (product() <= options.target_miss_probability) break;
-    if (next.prime <= 2) break;
-    do --next.prime; while (!n_is_prime(next.prime));
+    next.prime = previous_prime(next.prime);
+    if (next.prime == 0) break;  // no prime below 2
     next.seed = request.seed + static_cast<std::uint64_t>(k);
     const RankComputation c = compute_rank(next);
     trials.push_back({next.prime, next.seed, c.rank, c.miss_probability});

@@ -45,6 +45,9 @@ struct PreparedNetwork {
   std::uint64_t cols = 0;  // M^|vary_J|
 };
 
+// A data error unless 2 <= prime < 2^63 is prime (`--prime`).
+void check_prime(std::uint64_t prime);
+
 // Validates everything (data/usage/resource errors), estimates the memory of the rank
 // computation and refuses it when above the limit, then draws the weights.
 PreparedNetwork prepare_network(const RankRequest& request);

@@ -1,5 +1,3 @@
-#include <flint/ulong_extras.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -150,8 +148,7 @@ int verify_command(int argc, const char* const* argv) {
   o.max_memory_bytes = max_memory_from(vm);
   if (vm.count("prime")) {
     o.prime = prime_from(vm);
-    if (o.prime < 2 || o.prime >= (std::uint64_t{1} << 63) || !n_is_prime(o.prime))
-      throw data_error("--prime " + std::to_string(o.prime) + " is not a prime below 2^63");
+    check_prime(o.prime);  // once, not per instance
   }
 
   const std::vector<std::string> paths =
