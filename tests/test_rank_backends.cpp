@@ -35,6 +35,32 @@ NmodMatrix random_of_rank(std::int64_t rows, std::int64_t cols, std::int64_t ran
   return product;
 }
 
+struct Shape {
+  std::int64_t rows, cols, rank;
+};
+
+// A claimed maximal nonsingular minor of m: `rank` rows and columns, strictly increasing and in
+// range, whose determinant FLINT recomputes as nonzero and equal to the claimed one.
+void check_minor(const NmodMatrix& m, std::int64_t rank, const std::vector<std::int64_t>& rows,
+                 const std::vector<std::int64_t>& cols, std::uint64_t determinant) {
+  REQUIRE(rows.size() == static_cast<std::size_t>(rank));
+  REQUIRE(cols.size() == static_cast<std::size_t>(rank));
+  CHECK(std::adjacent_find(rows.begin(), rows.end(), std::greater_equal<>()) == rows.end());  // increasing
+  CHECK(std::adjacent_find(cols.begin(), cols.end(), std::greater_equal<>()) == cols.end());
+  if (rank == 0) return;
+  CHECK(rows.front() >= 0);
+  CHECK(cols.front() >= 0);
+  CHECK(rows.back() < m.rows());
+  CHECK(cols.back() < m.cols());
+  NmodMatrix sub(rank, rank, m.get()->mod.n);
+  for (std::int64_t i = 0; i < rank; ++i)
+    for (std::int64_t j = 0; j < rank; ++j)
+      sub.at(i, j) = m.at(rows[static_cast<std::size_t>(i)], cols[static_cast<std::size_t>(j)]);
+  const std::uint64_t det = nmod_mat_det(sub.get());
+  CHECK(det != 0);
+  CHECK(determinant == det);
+}
+
 // Every way seprank computes a rank mod p, which must all agree.
 void check_all_paths(const NmodMatrix& m, std::int64_t expected) {
   const std::int64_t flint = rank_mod_p_flint(m);
@@ -71,9 +97,6 @@ TEST_CASE("rank_backend_for: the bands measured by bench_rank") {
 }
 
 TEST_CASE("FFLAS-FFPACK and FLINT agree on matrices of known rank, in every prime band") {
-  struct Shape {
-    std::int64_t rows, cols, rank;
-  };
   // Small and odd shapes, wide and tall, full and deficient (float packing changes at 16
   // columns), and one above FFLAS's Winograd threshold (1000), so that the recursive products
   // run too.
@@ -99,9 +122,6 @@ TEST_CASE("FFLAS-FFPACK and FLINT agree on matrices of known rank, in every prim
 }
 
 TEST_CASE("fflas_nonsingular_minor: a maximal minor whose determinant FLINT recomputes") {
-  struct Shape {
-    std::int64_t rows, cols, rank;
-  };
   const Shape shapes[] = {{1, 1, 1}, {1, 7, 1}, {7, 1, 1}, {5, 3, 3}, {3, 5, 2}, {37, 53, 29}, {64, 64, 64},
                           {40, 17, 17}, {300, 260, 253}, {257, 513, 250}};
   for (std::uint64_t p : band_primes) {
@@ -115,21 +135,7 @@ TEST_CASE("fflas_nonsingular_minor: a maximal minor whose determinant FLINT reco
       const std::int64_t expected = rank_mod_p_flint(m);  // = s.rank but for tiny primes
       const FflasMinor minor = fflas_nonsingular_minor(m.get()->rows[0], m.rows(), m.cols(), m.cols(), p, *fflas_field_for(p));
       REQUIRE(minor.rank == expected);
-      REQUIRE(minor.rows.size() == static_cast<std::size_t>(expected));
-      REQUIRE(minor.cols.size() == static_cast<std::size_t>(expected));
-      CHECK(std::is_sorted(minor.rows.begin(), minor.rows.end()));
-      CHECK(std::adjacent_find(minor.rows.begin(), minor.rows.end()) == minor.rows.end());
-      CHECK(std::adjacent_find(minor.cols.begin(), minor.cols.end()) == minor.cols.end());
-      if (expected == 0) continue;
-      CHECK(minor.rows.back() < m.rows());
-      CHECK(minor.cols.back() < m.cols());
-      NmodMatrix sub(expected, expected, p);
-      for (std::int64_t i = 0; i < expected; ++i)
-        for (std::int64_t j = 0; j < expected; ++j)
-          sub.at(i, j) = m.at(minor.rows[static_cast<std::size_t>(i)], minor.cols[static_cast<std::size_t>(j)]);
-      const std::uint64_t det = nmod_mat_det(sub.get());
-      CHECK(det != 0);
-      CHECK(minor.determinant == det);
+      check_minor(m, expected, minor.rows, minor.cols, minor.determinant);
     }
     NmodMatrix zero(6, 4, p);
     const FflasMinor none = fflas_nonsingular_minor(zero.get()->rows[0], 6, 4, 4, p, *fflas_field_for(p));
@@ -139,9 +145,6 @@ TEST_CASE("fflas_nonsingular_minor: a maximal minor whose determinant FLINT reco
 }
 
 TEST_CASE("nonsingular_minor_mod_p: every back-end's minor is nonsingular, its determinant FLINT's") {
-  struct Shape {
-    std::int64_t rows, cols, rank;
-  };
   const Shape shapes[] = {{1, 1, 1}, {1, 7, 1}, {7, 1, 1}, {5, 3, 3}, {3, 5, 2}, {37, 53, 29}, {64, 64, 64},
                           {40, 17, 17}, {120, 90, 61}, {300, 260, 253}};
   for (std::uint64_t p : band_primes) {
@@ -157,20 +160,7 @@ TEST_CASE("nonsingular_minor_mod_p: every back-end's minor is nonsingular, its d
       const std::int64_t expected = rank_mod_p_flint(m);
       const NonsingularMinor minor = nonsingular_minor_mod_p(m, 1 + static_cast<int>(p % 2));
       REQUIRE(minor.profile.rank == expected);
-      REQUIRE(minor.profile.rows.size() == static_cast<std::size_t>(expected));
-      REQUIRE(minor.profile.cols.size() == static_cast<std::size_t>(expected));
-      CHECK(std::adjacent_find(minor.profile.rows.begin(), minor.profile.rows.end(),
-                               std::greater_equal<>()) == minor.profile.rows.end());  // increasing
-      CHECK(std::adjacent_find(minor.profile.cols.begin(), minor.profile.cols.end(),
-                               std::greater_equal<>()) == minor.profile.cols.end());
-      if (expected == 0) continue;
-      NmodMatrix sub(expected, expected, p);
-      for (std::int64_t i = 0; i < expected; ++i)
-        for (std::int64_t j = 0; j < expected; ++j)
-          sub.at(i, j) = m.at(minor.profile.rows[static_cast<std::size_t>(i)], minor.profile.cols[static_cast<std::size_t>(j)]);
-      const std::uint64_t det = nmod_mat_det(sub.get());
-      CHECK(det != 0);
-      CHECK(minor.determinant == det);
+      check_minor(m, expected, minor.profile.rows, minor.profile.cols, minor.determinant);
     }
     // Anti-diagonal matrices need row exchanges: det = (-1)^(n(n-1)/2), by hand.
     for (std::int64_t n : {2, 3, 5, 6, 7}) {
