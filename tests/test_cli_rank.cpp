@@ -64,7 +64,7 @@ TEST_CASE("same seed gives byte-identical output on every run, with 1 or 2 threa
   run("rm -rf " + dir);
 }
 
-TEST_CASE("rank --json names the back-end; over Q the primes and the rule that made the rank exact") {
+TEST_CASE("rank --json names the back-end - over Q the primes and the rule that made the rank exact") {
   const auto fast = run(seprank_command("rank --input 8 --layers 3/1/2,6/1/1 --prime fast --json"));
   REQUIRE(fast.exit_code == 0);
   CHECK(nlohmann::json::parse(fast.out)["rank_backend"] == "FFLAS ModularBalanced<double>");

@@ -350,7 +350,7 @@ TEST_CASE("float compare: compare --json: one object with the contract's fields"
   CHECK(std::find(std::begin(verdicts), std::end(verdicts), j["verdict"].get<std::string>()) != std::end(verdicts));
 }
 
-TEST_CASE("float compare: compare: same seed gives byte-identical output, with 1 or 2 threads; weights modes") {
+TEST_CASE("float compare: compare: same seed gives byte-identical output, with 1 or 2 threads - weights modes") {
   const std::string args = "compare --input 3x3 --layers 2/1/2,2/1/2 --partition odd-even --seed 4 --json";
   const auto a = run(seprank_command(args + " --threads 1"));
   const auto b = run(seprank_command(args + " --threads 2"));
@@ -364,7 +364,7 @@ TEST_CASE("float compare: compare: same seed gives byte-identical output, with 1
   CHECK(nlohmann::json::parse(g1.out)["weights"] == "gaussian");
 }
 
-TEST_CASE("float compare: compare: the human table ends with the verdict; overflow gives FLOAT FAILS") {
+TEST_CASE("float compare: compare: the human table ends with the verdict - overflow gives FLOAT FAILS") {
   const auto r = run(seprank_command("compare --input 8 --layers 3/1/2,6/1/1"));
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("float rank     ") != std::string::npos);

@@ -54,7 +54,7 @@ TEST_CASE("F enters as rows: F = [[1, 1], [0, 1]] with one global 1-channel laye
   CHECK(entries(assemble_integers(net)) == std::vector<std::vector<long>>{{9, 6}, {6, 4}});
 }
 
-TEST_CASE("pooling multiplies channels; 1x1 sharing reuses one matrix") {
+TEST_CASE("pooling multiplies channels - 1x1 sharing reuses one matrix") {
   // N = 4, layers 1/1/2 (1x1 sharing: W = [[1, 0], [1, 1]]), pool2/2, then 2/1/1 with W = [1, 1]
   // at both offsets (1x1 sharing: one matrix), a = 1. F = identity.
   // Unit i of layer 1: (W F[d_i]) = d_i == 0 ? (1, 1) : (0, 1).

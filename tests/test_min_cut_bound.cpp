@@ -411,7 +411,7 @@ TEST_CASE("the cut is reported in words") {
          d == "bond input (0,1) -> F·W at layer 1 unit (0,0) offset (0,1) (dim 2)"));
 }
 
-TEST_CASE("overlapping layers are unrolled; each reading of a unit has its own copy tensor") {
+TEST_CASE("overlapping layers are unrolled - each reading of a unit has its own copy tensor") {
   // 1D N = 4: 2/1/C (3 units), 2/1/C (2 units), 2/1/C' (root). Layer-1 unit 1 is read by
   // both layer-2 units, so it appears twice.
   const Architecture a = net1d(4, 2, {gc(2, 1, 3), gc(2, 1, 3), gc(2, 1, 1)});

@@ -236,7 +236,7 @@ TEST_CASE("an elimination shows elapsed time, 'ETA unknown' until one is timed, 
   CHECK(f.text().ends_with(last + erased(last.size())));
 }
 
-TEST_CASE("seprank: progress goes to stderr only, and only when enabled; stdout is the same") {
+TEST_CASE("seprank: progress goes to stderr only, and only when enabled - stdout is the same") {
   using test_support::run;
   using test_support::seprank_command;
   const std::string args = "rank --input 8 --layers 3/1/2,6/1/1 --threads 1 --json";  // 16 x 16

@@ -42,7 +42,7 @@ TEST_CASE("every statement in proofs/ is PROVEN on its default instances") {
   CHECK(j["summary"]["ok"] == true);
 }
 
-TEST_CASE("verify --prime fast proves the same statements at BLAS speed; a bad prime is exit 65") {
+TEST_CASE("verify --prime fast proves the same statements at BLAS speed - a bad prime is exit 65") {
   // Any prime certifies lower bounds; 2^23 - 15 only weakens the Schwartz-Zippel side, which
   // matters for UNCONFIRMED claims, of which there are none.
   const auto fast = run(seprank_command("verify " + source_dir + "/proofs --prime fast --json"));
