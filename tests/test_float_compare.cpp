@@ -13,7 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "independent_rank.hpp"
 #include "process.hpp"
+#include "reference_evaluator.hpp"
+#include "test_support.hpp"
 #include "seprank/assemble.hpp"
 #include "seprank/errors.hpp"
 #include "seprank/float_compare.hpp"
@@ -251,6 +254,11 @@ TEST_CASE("float compare: singular_values through LAPACK: shapes, order, and agr
 // The smallest instances found where the float rank (numpy's default) is wrong. Each asserts
 // the exact rank of the rational network (mod p, and equal to the min-cut bound, so exact over
 // Q) and records what floating point said. docs/float-comparison.md has the table and why.
+// The exact ranks are not taken from a run: the first four are full rank, min(rows, cols) =
+// M^floor(N/2) (1D left-right), the most any weights can give; the fifth has one channel in
+// every layer, so each unit outputs a product of scalar functions of single positions and
+// h(d) = c·Π_i g_i(d_i) has rank at most 1 (exactly 1 when nonzero). That these weights reach
+// those values is checked independently: the reference evaluator and the tests' own elimination.
 TEST_CASE("float compare: regression: smallest float failures, exact side asserted, float rank recorded") {
   struct Case {
     std::string what;
@@ -260,18 +268,20 @@ TEST_CASE("float compare: regression: smallest float failures, exact side assert
   };
   const Case cases[] = {
       // 9 x 9, three layers, valid padding, uniform weights: the matrix is exactly nonsingular
-      // but its sigma_min / sigma_max is about 1e-17 (numpy said 8).
+      // but its sigma_min / sigma_max is about 1e-17 (numpy said 8). Full rank 3^2.
       {"N=4 M=3 2/1/3,2/1/3,2/1/1 uniform seed 3", request_for("4", "2/1/3,2/1/3,2/1/1", 3, Padding::valid, 3),
-       RealWeightDistribution::uniform, 9},
-      // 4 x 4, two GC layers, same padding, gaussian weights (numpy said 3).
+       RealWeightDistribution::uniform, test_support::ipow(3, 4 / 2)},
+      // 4 x 4, two GC layers, same padding, gaussian weights (numpy said 3). Full rank 2^2.
       {"N=4 M=2 same 2/1/2,2/1/2,4/4/1 gaussian seed 7",
-       request_for("4", "2/1/2,2/1/2,4/4/1", 2, Padding::same, 7), RealWeightDistribution::gaussian, 4},
-      // 2 x 2, eight GC layers, same padding, gaussian weights (numpy said 1).
+       request_for("4", "2/1/2,2/1/2,4/4/1", 2, Padding::same, 7), RealWeightDistribution::gaussian,
+       test_support::ipow(2, 4 / 2)},
+      // 2 x 2, eight GC layers, same padding, gaussian weights (numpy said 1). Full rank 2^1.
       {"N=2 M=2 same 8 x 2/1/2 gaussian seed 10",
-       request_for("2", repeat("2/1/2", 8, "2/2/1"), 2, Padding::same, 10), RealWeightDistribution::gaussian, 2},
-      // 8 x 8, valid padding, M=2: 2/1/2 four times then a global layer (numpy said 7).
+       request_for("2", repeat("2/1/2", 8, "2/2/1"), 2, Padding::same, 10), RealWeightDistribution::gaussian,
+       test_support::ipow(2, 2 / 2)},
+      // 8 x 8, valid padding, M=2: 2/1/2 four times then a global layer (numpy said 7). Full rank 2^3.
       {"N=6 M=2 4 x 2/1/2,2/1/1 uniform seed 1", request_for("6", repeat("2/1/2", 4, "2/1/1"), 2, Padding::valid, 1),
-       RealWeightDistribution::uniform, 8},
+       RealWeightDistribution::uniform, test_support::ipow(2, 6 / 2)},
       // 4 x 4, one channel: rank 1 exactly, but every entry underflows to a subnormal and
       // numpy's tolerance underflows to 0 (numpy said 2): FLOAT OVERESTIMATES.
       {"N=4 M=2 same 9 x 2/1/1 uniform seed 2", request_for("4", repeat("2/1/1", 9, "4/4/1"), 2, Padding::same, 2),
@@ -281,6 +291,12 @@ TEST_CASE("float compare: regression: smallest float failures, exact side assert
     CAPTURE(c.what);
     const FloatComparison f = compare_float_with_exact(c.request, c.weights);
     CHECK(f.exact_rank_mod_p == c.exact_rank);
+    // The same residue weights, evaluated and eliminated by the tests' own code (1D
+    // left-right: I = {0, ..., floor(N/2) - 1}).
+    std::vector<int> in_i, in_j;
+    for (int pos = 0; pos < c.request.arch.width; ++pos) (pos < c.request.arch.width / 2 ? in_i : in_j).push_back(pos);
+    const std::uint64_t p = f.net.domain.prime;
+    CHECK(independent::rank_mod_p(reference::matricize(f.net.arch, f.net.weights, p, in_i, in_j), p) == c.exact_rank);
     REQUIRE(f.upper_bound.has_value());
     CHECK(f.upper_bound->bound == std::to_string(c.exact_rank));
     CHECK(f.exact_rank_settled);

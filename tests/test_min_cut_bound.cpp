@@ -451,10 +451,122 @@ TEST_CASE("errors: mismatched partition, oversized unrolled network") {
   }
 }
 
+namespace {
+
+// The cut found, checked by a graph search of the test's own: with the cut bonds removed and
+// the cut copy tensors removed (a copy tensor cut through splits into two halves joined by one
+// bond of its dimension, so it joins nothing), no input leg of I may reach an input leg of J.
+// Cut items are matched to the network by their descriptions (each must name exactly one
+// element). Also recomputes the cut's product and the bound min(product, M^min(|I|,|J|)).
+void check_cut_separates(const Architecture& a, const std::vector<int>& in_i) {
+  const seprank::TensorNetwork net = seprank::build_tensor_network(a);
+  seprank::Partition p;
+  for (int pos = 0; pos < a.height * a.width; ++pos)
+    (std::find(in_i.begin(), in_i.end(), pos) != in_i.end() ? p.I : p.J).push_back(pos);
+  p.vary_I = p.I;
+  p.vary_J = p.J;
+  const MinCutBound r = seprank::min_cut_bound(net, p);
+  REQUIRE(!r.cut.empty());
+  std::vector<char> bond_cut(net.bonds.size(), 0), node_cut(net.nodes.size(), 0);
+  unsigned __int128 product = 1;
+  for (const seprank::CutItem& item : r.cut) {
+    CAPTURE(item.description);
+    int matches = 0;
+    if (item.kind == seprank::CutItem::Kind::bond) {
+      for (std::size_t b = 0; b < net.bonds.size(); ++b)
+        if (seprank::describe_bond(net, static_cast<int>(b)) == item.description) {
+          ++matches;
+          bond_cut[b] = 1;
+          CHECK(net.bonds[b].dim == item.dim);
+        }
+    } else {
+      for (std::size_t n = 0; n < net.nodes.size(); ++n)
+        if (seprank::describe_node(net, static_cast<int>(n)) == item.description) {
+          ++matches;
+          node_cut[n] = 1;
+          CHECK(net.nodes[n].is_copy());
+          CHECK(net.nodes[n].dim == item.dim);
+        }
+    }
+    CHECK(matches == 1);
+    product *= static_cast<unsigned __int128>(item.dim);
+  }
+  REQUIRE(product < (static_cast<unsigned __int128>(1) << 64));
+  CHECK(r.cut_product == std::to_string(static_cast<u64>(product)));
+  u64 matrix_size = 1;
+  for (std::size_t t = 0; t < std::min(p.I.size(), p.J.size()); ++t) matrix_size *= static_cast<u64>(a.templates);
+  CHECK(r.bound == std::to_string(std::min(static_cast<u64>(product), matrix_size)));
+  // Breadth-first search from every I leg over the bonds left.
+  std::vector<std::vector<int>> adjacent(net.nodes.size());
+  for (std::size_t b = 0; b < net.bonds.size(); ++b)
+    if (!bond_cut[b]) {
+      adjacent[static_cast<std::size_t>(net.bonds[b].a)].push_back(net.bonds[b].b);
+      adjacent[static_cast<std::size_t>(net.bonds[b].b)].push_back(net.bonds[b].a);
+    }
+  std::vector<char> reached(net.nodes.size(), 0);
+  std::vector<int> queue;
+  for (int i : p.I) {
+    const int n = net.input_copy[static_cast<std::size_t>(i)];
+    if (!node_cut[static_cast<std::size_t>(n)] && !reached[static_cast<std::size_t>(n)]) {
+      reached[static_cast<std::size_t>(n)] = 1;
+      queue.push_back(n);
+    }
+  }
+  for (std::size_t head = 0; head < queue.size(); ++head)
+    for (int next : adjacent[static_cast<std::size_t>(queue[head])])
+      if (!node_cut[static_cast<std::size_t>(next)] && !reached[static_cast<std::size_t>(next)]) {
+        reached[static_cast<std::size_t>(next)] = 1;
+        queue.push_back(next);
+      }
+  for (int j : p.J) {
+    CAPTURE(j);
+    CHECK(!reached[static_cast<std::size_t>(net.input_copy[static_cast<std::size_t>(j)])]);
+  }
+}
+
+// Partitions from docs/model.md's definitions, written here (not src/partition.cpp).
+std::vector<int> left_columns(const Architecture& a) {
+  std::vector<int> in_i;
+  for (int pos = 0; pos < a.height * a.width; ++pos)
+    if (pos % a.width < a.width / 2) in_i.push_back(pos);
+  return in_i;
+}
+std::vector<int> checkerboard(const Architecture& a) {
+  std::vector<int> in_i;
+  for (int pos = 0; pos < a.height * a.width; ++pos)
+    if ((pos / a.width + pos % a.width) % 2 == 0) in_i.push_back(pos);
+  return in_i;
+}
+
+}  // namespace
+
 TEST_CASE("an 8x8 input with a few overlapping layers: the cut separates the sides") {
   // Speed is measured by benchmarks, not asserted here; this records the size of the network.
   const Architecture a = net2d(8, 8, 2, {gc(3, 1, 4), gc(3, 1, 4), gc(2, 2, 4), gc(2, 2, 4)});
   const MinCutBound r = cut_of(a, "left-right");
   MESSAGE("8x8 3/1/4,3/1/4,2/2/4,2/2/4 left-right: bound " << r.bound << ", " << r.network_nodes << " nodes");
-  CHECK(!r.cut.empty());
+  check_cut_separates(a, left_columns(a));
+  check_cut_separates(a, checkerboard(a));
+}
+
+TEST_CASE("the cut found separates I from J, by the test's own graph search, on many networks") {
+  const Architecture nets[] = {
+      net1d(8, 2, {gc(3, 1, 2), gc(6, 1, 1)}),
+      net1d(8, 3, {gc(3, 1, 3), gc(3, 1, 2), gc(4, 1, 1)}, Sharing::local),
+      net1d(7, 2, {gc(3, 2, 2), pool(2, 2), gc(2, 2, 2)}, Sharing::conv, Padding::same),
+      net1d(8, 2, {gc(2, 2, 2), gc(2, 2, 2), gc(2, 2, 1)}, Sharing::one_by_one),
+      net2d(4, 4, 2, {gc(3, 1, 2), gc(2, 1, 2)}),
+      net2d(4, 4, 2, {gc(1, 1, 2), pool(2, 2), gc(2, 2, 3)}, Sharing::one_by_one),
+      net2d(5, 5, 3, {gc(2, 1, 3), gc(2, 1, 2), gc(3, 3, 1)}),
+      net2d(6, 6, 2, {gc(3, 1, 2), pool(2, 2), gc(2, 1, 2)}),
+  };
+  for (const Architecture& a : nets) {
+    CAPTURE(a.height);
+    CAPTURE(a.width);
+    CAPTURE(a.layers.size());
+    check_cut_separates(a, left_columns(a));
+    check_cut_separates(a, checkerboard(a));
+    std::vector<int> first_and_last = {0, a.height * a.width - 1};
+    check_cut_separates(a, first_and_last);
+  }
 }
