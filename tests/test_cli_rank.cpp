@@ -125,6 +125,9 @@ TEST_CASE("a weak bound for one prime brings more primes and seeds, and only the
 }
 
 TEST_CASE("human output is a table with the rank") {
+  // Non-overlapping, left-right splits no window below the top: rank <= C_L = 3 for all
+  // weights, and generic weights reach it (the three channel products of the left and of the
+  // right units are independent); test_known_ranks.cpp asserts the same value.
   const auto r = run(seprank_command("rank --input 4x4 --layers 2/2/4,2/2/3"));
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("rank           3\n") != std::string::npos);
@@ -135,7 +138,7 @@ TEST_CASE("Q field and identity F") {
   const auto r = run(seprank_command("rank --input 6 --layers 6/1/5 --field Q --templates-matrix identity --json"));
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
-  CHECK(j["rank"] == 5);
+  CHECK(j["rank"] == 5);  // a shallow network of Z = 5 channels: min(Z, M^3) = 5 (A2 attained)
   CHECK(j["field"] == "Q");
   CHECK(!j.contains("prime"));
 }
