@@ -247,6 +247,16 @@ CutGraph model_cut_graph(const TensorNetwork& net) {
   return g;
 }
 
+// The window offsets from the top unit down to `instance` (docs/cut-witness.md "Readings").
+std::vector<int> reading_path(const TensorNetwork& net, int instance) {
+  std::vector<int> path;
+  for (int i = instance; net.instances[static_cast<std::size_t>(i)].parent >= 0;
+       i = net.instances[static_cast<std::size_t>(i)].parent)
+    path.push_back(net.instances[static_cast<std::size_t>(i)].offset);
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
 // The items a cut goes through.
 struct FoundCut {
   std::vector<char> node_cut, bond_cut;
@@ -302,13 +312,30 @@ MinCutBound min_cut_bound(const TensorNetwork& net, const Partition& partition) 
   result.network_nodes = net.nodes.size();
   result.network_bonds = net.bonds.size();
   for (std::size_t n = 0; n < net.nodes.size(); ++n)
-    if (found.node_cut[n])
-      result.cut.push_back({CutItem::Kind::copy_tensor, net.nodes[n].dim,
-                            describe_node(net, static_cast<int>(n))});
+    if (found.node_cut[n]) {
+      CutItem item{CutItem::Kind::copy_tensor, net.nodes[n].dim, describe_node(net, static_cast<int>(n))};
+      if (net.nodes[n].kind == NodeKind::input_copy) {
+        item.witness_kind = CutItem::WitnessKind::input;
+        item.input_position = net.nodes[n].index;
+      } else {
+        item.witness_kind = CutItem::WitnessKind::unit;
+        item.path = reading_path(net, net.nodes[n].instance);
+      }
+      result.cut.push_back(std::move(item));
+    }
   for (std::size_t b = 0; b < net.bonds.size(); ++b)
-    if (found.bond_cut[b])
-      result.cut.push_back({CutItem::Kind::bond, net.bonds[b].dim,
-                            describe_bond(net, static_cast<int>(b))});
+    if (found.bond_cut[b]) {
+      CutItem item{CutItem::Kind::bond, net.bonds[b].dim, describe_bond(net, static_cast<int>(b))};
+      // Every bond but the readout's has a matrix at one end; the readout's never separates.
+      const TensorNode& a = net.nodes[static_cast<std::size_t>(net.bonds[b].a)];
+      const TensorNode& c = net.nodes[static_cast<std::size_t>(net.bonds[b].b)];
+      const TensorNode* matrix = a.kind == NodeKind::matrix ? &a : c.kind == NodeKind::matrix ? &c : nullptr;
+      if (!matrix) throw Error(exit_internal, "min-cut: a cut bond without a matrix: " + item.description + " (bug)");
+      item.witness_kind = CutItem::WitnessKind::matrix;
+      item.path = reading_path(net, matrix->instance);
+      item.path.push_back(matrix->index);
+      result.cut.push_back(std::move(item));
+    }
 
   // Exact integers: the cut's product and the matricization's smaller side M^min(|I|,|J|).
   Fmpz product, matrix_size;

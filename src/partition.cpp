@@ -108,7 +108,11 @@ void restrict_partition(Partition& p, const std::string& vary, const std::string
           if (const int pos = g.input_of(u, k); pos >= 0) varies[static_cast<std::size_t>(pos)] = 1;
     }
   } else {
-    // Reuse the partition syntax: the "I" of a mask/indices spec is the varying set.
+    // Reuse the partition syntax: the "I" of a mask/indices spec is the varying set. A
+    // partition name (left-right, ...) is no submatrix specification (certificates record
+    // only all, auto, mask: and indices:).
+    if (vary.rfind("mask:", 0) != 0 && vary.rfind("indices:", 0) != 0)
+      throw usage_error("--vary: unknown specification '" + vary + "' (all, auto, mask:..., indices:...)");
     const Partition named = make_partition(vary, arch);
     for (int i : named.I) varies[static_cast<std::size_t>(i)] = 1;
   }

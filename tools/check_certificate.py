@@ -4,7 +4,8 @@
 Usage: python3 tools/check_certificate.py FILE
 
 Recomputes the r x r selected entries of the grid-tensor matricization by its own forward
-evaluation of the network written in the certificate, and their determinant modulo p.
+evaluation of the network written in the certificate, and their determinant modulo p; checks
+that the recorded index sets are those partition.spec and partition.vary name.
 Standard library only; it shares no code with the C++ tools, on purpose.
 
 Prints exactly one verdict line on stdout and exits with
@@ -257,6 +258,94 @@ def det_mod(E, p):
     return det % p, None
 
 
+def named_set(spec, n, path):
+    """The positions named by "mask:<0/1 per position>" or "indices:<i,j,...>" (the syntax of
+    docs/certificate-format.md), or None for any other string."""
+    if spec.startswith("mask:"):
+        mask = spec[5:]
+        if len(mask) != n:
+            raise malformed(path, f"the mask has {len(mask)} characters, the input {n} positions")
+        bad = next((ch for ch in mask if ch not in "01"), None)
+        if bad is not None:
+            raise malformed(path, f"mask character {show(bad)} is not 0 or 1")
+        return {i for i, ch in enumerate(mask) if ch == "1"}
+    if not spec.startswith("indices:"):
+        return None
+    named = set()
+    for item in spec[8:].split(","):  # ASCII digits only: str.isdigit and int() accept more
+        if not item or any(ch not in "0123456789" for ch in item) or (len(item) > 1 and item[0] == "0"):
+            raise malformed(path, f"{show(item)} is not an index (decimal digits, no sign, no leading zero)")
+        if len(item) > len(str(n)) or int(item) >= n:
+            raise malformed(path, f"index {show(item)} is not in [0, {n})")
+        if int(item) in named:
+            raise malformed(path, f"index {item} appears twice")
+        named.add(int(item))
+    return named
+
+
+def check_partition_spec(spec, I, H, W, dims):
+    """partition.spec must name exactly partition.I (docs/model.md "Partitions")."""
+    path, n = "partition.spec", H * W
+    typed(spec, path, str)
+    if spec == "left-right" or (spec == "top-bottom" and dims == 1):
+        named = {i for i in range(n) if i % W < W // 2}
+    elif spec == "top-bottom":
+        named = {i for i in range(n) if i // W < H // 2}
+    elif spec == "odd-even":
+        named = {i for i in range(n) if (i // W + i % W) % 2 == 0}
+    else:
+        named = named_set(spec, n, path)
+        if named is None:
+            raise malformed(path, f"{show(spec)} is not a partition name"
+                                  " (left-right, top-bottom, odd-even, mask:..., indices:...)")
+    if sorted(named) != I:
+        raise malformed(path, f"{show(spec)} names I = {fmt(sorted(named))} on the {H}x{W} input,"
+                              f" but partition.I records {fmt(I)}")
+
+
+def check_vary(vary, I, J, n, M, first_layer_units, rows, cols):
+    """partition.vary: the varying sets are those its spec names, and every evidence row and
+    column holds the fixed template wherever its position does not vary."""
+    path = "partition.vary"
+    obj(vary, path, ("spec", "fixed_templates", "I", "J"))
+    spec = typed(vary["spec"], path + ".spec", str)
+    fixed = int_row(vary["fixed_templates"], path + ".fixed_templates", n, M)
+    if spec == "all":
+        varies = set(range(n))
+    elif spec == "auto":  # units of layer 1 whose window meets both sides
+        in_i, varies = set(I), set()
+        for pairs in first_layer_units:
+            window = {pos for pos, _ in pairs}
+            if window & in_i and window - in_i:
+                varies |= window
+    else:
+        varies = named_set(spec, n, path + ".spec")
+        if varies is None:
+            raise malformed(path + ".spec", f"{show(spec)} is not a submatrix specification"
+                                            " (all, auto, mask:..., indices:...)")
+    for key, side in (("I", I), ("J", J)):
+        recorded = [integer(x, f"{path}.{key}[{t}]", 0, n)
+                    for t, x in enumerate(array(vary[key], f"{path}.{key}"))]
+        expected = [pos for pos in side if pos in varies]
+        if recorded != expected:
+            raise malformed(f"{path}.{key}", f"records {fmt(recorded)}, but vary.spec {show(spec)}"
+                                             f" varies {fmt(expected)} of {key}")
+        if not expected:
+            raise malformed(f"{path}.{key}", f"no position of {key} varies under vary.spec {show(spec)}")
+    for key, side, assignments in (("rows", I, rows), ("cols", J, cols)):
+        for i, a in enumerate(assignments):
+            for t, pos in enumerate(side):
+                if pos not in varies and a[t] != fixed[pos]:
+                    raise malformed(f"evidence.{key}[{i}][{t}]",
+                                    f"position {pos} does not vary (partition.vary), so it must hold the"
+                                    f" fixed template {fixed[pos]}, not {a[t]}: the minor is not inside"
+                                    f" the recorded submatrix")
+
+
+def fmt(positions):
+    return "[" + ",".join(map(str, positions)) + "]"
+
+
 def check(doc):
     obj(doc, "document", ("format", "format_version", "seprank_version", "claim", "network",
                           "network_sha256", "partition", "index_order", "evidence"))
@@ -278,13 +367,16 @@ def check(doc):
         raise malformed("network_sha256", "does not match the canonical serialization of network")
     if not is_prime(p):
         raise malformed("claim.prime", f"{p} is not prime")
-    I = array(obj(doc["partition"], "partition", ("I",))["I"], "partition.I", limit=H * W)
+    partition = obj(doc["partition"], "partition", ("I",))
+    I = array(partition["I"], "partition.I", limit=H * W)
     for t, i in enumerate(I):
         if integer(i, f"partition.I[{t}]", 0, H * W) <= (I[t - 1] if t else -1):
             raise malformed(f"partition.I[{t}]", f"{i} after {I[t - 1]}: not strictly increasing")
     if not 0 < len(I) < H * W:
         raise malformed("partition.I", "I and J must both be non-empty")
     J = sorted(set(range(H * W)) - set(I))
+    if "spec" in partition:  # optional
+        check_partition_spec(partition["spec"], I, H, W, doc["network"]["input"]["dims"])
     ev = obj(doc["evidence"], "evidence", ("rows", "cols"))
     rows = [int_row(a, f"evidence.rows[{i}]", len(I), len(F))
             for i, a in enumerate(array(ev["rows"], "evidence.rows", r))]
@@ -293,6 +385,8 @@ def check(doc):
     recorded = None
     if "determinant" in ev:  # optional
         recorded = integer(ev["determinant"], "evidence.determinant", 1, p)
+    if "vary" in partition:  # optional
+        check_vary(partition["vary"], I, J, H * W, len(F), layers[0][0], rows, cols)
 
     forward, d, E = make_forward(F, layers, readout, p, H * W, r * r), [0] * (H * W), []
     for a in rows:

@@ -6,6 +6,12 @@ Defaults: proofs/certificates/c4-2d-4x4-overlap.json -> proofs/certificates/brok
 The file name says what both checkers must answer: refuted-* (exit 1), malformed-* (exit 2).
 Where a defect is not about the hash, the hash is recomputed so that the checker's own
 check of that defect is what rejects the file.
+
+The malformed-binding-* files break the binding of the index sets to their names
+(partition.spec, partition.vary): each is a consistent certificate in every other respect,
+derived from SOURCE or from the committed vary-auto-2d-5x5-left-right.json,
+indices-2d-3x3-two-columns.json and global-1d-mask.json (next to SOURCE);
+tests/test_certificate_binding.cpp asserts what each checker's message names.
 """
 import copy
 import hashlib
@@ -86,12 +92,65 @@ def breakers(valid):
     }
 
 
+def binding_breakers(valid, directory):
+    """Certificates whose recorded index sets disagree with their names."""
+    def load(name):
+        return json.loads((directory / name).read_text())
+
+    # A left-right certificate computed with the (W+1)/2 convention: a genuine certificate
+    # for I = columns 0, 1 of a 3x3 input (--partition indices:...), labelled left-right,
+    # whose I is column 0 only (floor(3/2) = 1).
+    ceil = load("indices-2d-3x3-two-columns.json")
+    assert ceil["partition"]["I"] == [0, 1, 3, 4, 6, 7], "indices-2d-3x3-two-columns.json changed"
+    ceil["partition"]["spec"] = "left-right"
+
+    # I and J swapped, rows and columns too: the minor is transposed, its determinant the
+    # same, so only the name tells that this is the right-left matricization.
+    swapped = copy.deepcopy(valid)
+    part, ev = swapped["partition"], swapped["evidence"]
+    assert part["spec"] == "left-right" and part["vary"]["spec"] == "all", "SOURCE must be a left-right certificate"
+    n = swapped["network"]["input"]["height"] * swapped["network"]["input"]["width"]
+    part["I"] = [i for i in range(n) if i not in part["I"]]
+    part["vary"]["I"], part["vary"]["J"] = part["vary"]["J"], part["vary"]["I"]
+    ev["rows"], ev["cols"] = ev["cols"], ev["rows"]
+
+    # A mask that names another I than the one recorded (mask:101100 is I = {0, 2, 3}).
+    mask = load("global-1d-mask.json")
+    assert mask["partition"]["spec"] == "mask:101100", "global-1d-mask.json changed"
+    mask["partition"]["spec"] = "mask:101010"
+
+    # A varying set that is not the one "auto" names: one position of I too few.
+    vary = load("vary-auto-2d-5x5-left-right.json")
+    assert vary["partition"]["vary"]["spec"] == "auto", "vary-auto-2d-5x5-left-right.json changed"
+    vary_set = copy.deepcopy(vary)
+    vary_set["partition"]["vary"]["I"].pop()
+
+    # A row outside the recorded submatrix: a position that does not vary holds a template
+    # other than its fixed one (the determinant is dropped: only the binding can reject it).
+    outside = copy.deepcopy(vary)
+    varying, fixed = set(vary["partition"]["vary"]["I"]), vary["partition"]["vary"]["fixed_templates"]
+    t = next(t for t, pos in enumerate(vary["partition"]["I"]) if pos not in varying)
+    row = outside["evidence"]["rows"][0]
+    row[t] = 1 - fixed[vary["partition"]["I"][t]]  # M = 2
+    del outside["evidence"]["determinant"]
+
+    return {
+        "malformed-binding-left-right-ceil.json": ceil,
+        "malformed-binding-swapped-i-j.json": swapped,
+        "malformed-binding-mask-disagrees.json": mask,
+        "malformed-binding-vary-set.json": vary_set,
+        "malformed-binding-fixed-template.json": outside,
+    }
+
+
 def main():
     source = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "proofs/certificates/c4-2d-4x4-overlap.json")
     outdir = pathlib.Path(sys.argv[2] if len(sys.argv) > 2 else "proofs/certificates/broken")
     valid = json.loads(source.read_text())
     for name, doc in breakers(valid).items():
         (outdir / name).write_text(json.dumps(doc) + "\n")
+    for name, doc in binding_breakers(valid, source.parent).items():
+        (outdir / name).write_text(json.dumps(rehash(doc)) + "\n")
     (outdir / "malformed-truncated-json.json").write_text(source.read_text()[: len(source.read_text()) // 2])
     (outdir / "malformed-empty.json").write_text("")
     # A byte order mark: nlohmann would skip it, Python's json refuses it; the format forbids it.

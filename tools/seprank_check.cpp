@@ -1,6 +1,7 @@
 // seprank-check FILE — independent checker for seprank certificates (docs/certificate-format.md,
 // version 1). It recomputes the r×r selected entries by its own forward evaluation of the
-// network, takes the determinant mod p and prints exactly one verdict line on stdout.
+// network, takes the determinant mod p and prints exactly one verdict line on stdout. It also
+// checks that the recorded index sets are those partition.spec and partition.vary name.
 // Exit codes: 0 verified; 1 refuted (determinant zero or different from the recorded one);
 //             2 malformed certificate (including invalid JSON); 3 file cannot be read (or usage).
 // Deliberately small and free of FLINT/Boost/OpenSSL: nlohmann-json parses, the arithmetic is
@@ -280,6 +281,7 @@ struct Layer {
 
 struct Certificate {
   u64 p = 0, r = 0, templates = 0, positions = 0;
+  u64 dims = 1, height = 1, width = 1;  // network.input
   std::vector<u64> representation;  // M × M
   std::vector<Layer> layers;
   std::vector<u64> readout;
@@ -327,6 +329,7 @@ void read_network(const json& net, Certificate& cert) {
   if (height * width > kMaxPositions)
     malformed(ip + ": H*W = " + std::to_string(height * width) + " exceeds 64");
   cert.positions = height * width;
+  cert.dims = dims, cert.height = height, cert.width = width;
   const u64 p = cert.p;
   const u64 M = cert.templates = uint_field(net, path, "templates", 1, kMaxTemplates, "[1, 64]");
   const bool same = string_field(net, path, "padding", {"valid", "same"}) == "same";
@@ -404,6 +407,141 @@ void read_network(const json& net, Certificate& cert) {
   read_vector(field(net, path, "readout"), channels, p, "p", "network.readout", cert.readout);
 }
 
+// ---- binding the index sets to their names (partition.spec, partition.vary) ----
+// A string for a message: at most 40 characters of it (a name may be megabytes long).
+std::string quoted(const std::string& s) {
+  return json(s.size() <= 40 ? s : s.substr(0, 30) + "...").dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+template <class T>
+std::string list_text(const std::vector<T>& list) {
+  std::string out = "[";
+  for (std::size_t t = 0; t < list.size(); ++t) {
+    if (t) out += ',';
+    out += std::to_string(list[t]);
+  }
+  return out += ']';
+}
+
+// The set named by "mask:<0/1 per position>" or "indices:<i,j,...>" (the syntax of
+// docs/certificate-format.md), as membership per position; nullopt for any other string.
+std::optional<std::vector<bool>> named_set(const std::string& spec, u64 n, const std::string& path) {
+  std::vector<bool> member(n, false);
+  if (spec.rfind("mask:", 0) == 0) {
+    const std::string mask = spec.substr(5);
+    if (mask.size() != n)
+      malformed(path + ": the mask has " + std::to_string(mask.size()) + " characters, the input " +
+                std::to_string(n) + " positions");
+    for (u64 i = 0; i < n; ++i) {
+      if (mask[i] != '0' && mask[i] != '1')
+        malformed(path + ": mask character " + quoted(std::string(1, mask[i])) + " is not 0 or 1");
+      member[i] = mask[i] == '1';
+    }
+    return member;
+  }
+  if (spec.rfind("indices:", 0) != 0) return std::nullopt;
+  for (std::size_t pos = 8;;) {  // items separated by single commas
+    const std::size_t comma = std::min(spec.find(',', pos), spec.size());
+    const std::string item = spec.substr(pos, comma - pos);
+    const bool digits = !item.empty() && std::all_of(item.begin(), item.end(), [](char ch) {
+      return ch >= '0' && ch <= '9';
+    });
+    if (!digits || (item.size() > 1 && item[0] == '0'))
+      malformed(path + ": " + quoted(item) + " is not an index (decimal digits, no sign, no leading zero)");
+    u64 value = 0;
+    for (char ch : item) value = std::min<u64>(value * 10 + u64(ch - '0'), n);  // n: out of range
+    if (value >= n) malformed(path + ": index " + quoted(item) + " is not in [0, " + std::to_string(n) + ")");
+    if (member[value]) malformed(path + ": index " + item + " appears twice");
+    member[value] = true;
+    if (comma == spec.size()) return member;
+    pos = comma + 1;
+  }
+}
+
+// partition.spec: the I it names must be partition.I (docs/model.md "Partitions").
+void check_partition_spec(const json& value, const Certificate& cert) {
+  const std::string path = "partition.spec";
+  if (!value.is_string()) malformed(path + ": expected a string, got " + describe(value));
+  const std::string spec = value.get<std::string>();
+  const u64 n = cert.positions, W = cert.width, H = cert.height;
+  std::vector<bool> member(n, false);
+  if (spec == "left-right" || (spec == "top-bottom" && cert.dims == 1)) {
+    for (u64 i = 0; i < n; ++i) member[i] = i % W < W / 2;
+  } else if (spec == "top-bottom") {
+    for (u64 i = 0; i < n; ++i) member[i] = i / W < H / 2;
+  } else if (spec == "odd-even") {
+    for (u64 i = 0; i < n; ++i) member[i] = (i / W + i % W) % 2 == 0;
+  } else if (auto named = named_set(spec, n, path)) {
+    member = std::move(*named);
+  } else {
+    malformed(path + ": " + quoted(spec) +
+              " is not a partition name (left-right, top-bottom, odd-even, mask:..., indices:...)");
+  }
+  std::vector<std::uint32_t> named_i;
+  for (u64 i = 0; i < n; ++i)
+    if (member[i]) named_i.push_back(std::uint32_t(i));
+  if (named_i != cert.part_i)
+    malformed(path + ": " + quoted(spec) + " names I = " + list_text(named_i) + " on the " +
+              std::to_string(H) + "x" + std::to_string(W) + " input, but partition.I records " +
+              list_text(cert.part_i));
+}
+
+// partition.vary: the varying sets must be those its spec names, and the minor must lie in the
+// submatrix (every row and column holds the fixed template wherever its position does not vary).
+void check_vary(const json& value, const Certificate& cert) {
+  const std::string path = "partition.vary";
+  const json& vary = as_object(value, path);
+  const std::string spec = string_field(vary, path, "spec");
+  const u64 n = cert.positions;
+  std::vector<u64> fixed;
+  read_vector(field(vary, path, "fixed_templates"), n, cert.templates, "M", path + ".fixed_templates", fixed);
+  std::vector<bool> varies(n, false);
+  if (spec == "all") {
+    varies.assign(n, true);
+  } else if (spec == "auto") {  // units of layer 1 whose window meets both sides
+    std::vector<bool> in_i(n, false);
+    for (std::uint32_t i : cert.part_i) in_i[i] = true;
+    for (const std::vector<Tap>& window : cert.layers.front().taps) {
+      bool meets_i = false, meets_j = false;
+      for (const Tap& tap : window) (in_i[tap.input_position] ? meets_i : meets_j) = true;
+      if (meets_i && meets_j)
+        for (const Tap& tap : window) varies[tap.input_position] = true;
+    }
+  } else if (auto named = named_set(spec, n, path + ".spec")) {
+    varies = std::move(*named);
+  } else {
+    malformed(path + ".spec: " + quoted(spec) + " is not a submatrix specification (all, auto, mask:..., indices:...)");
+  }
+  auto check_side = [&](const char* key, const std::vector<std::uint32_t>& side) {
+    const std::string sp = join(path, key);
+    const json& recorded = as_array(field(vary, path, key), sp);
+    std::vector<std::uint32_t> got, expected;
+    for (u64 t = 0; t < recorded.size(); ++t)
+      got.push_back(std::uint32_t(as_uint(recorded[t], sp + idx(t), 0, n - 1, "[0, H*W)")));
+    for (std::uint32_t pos : side)
+      if (varies[pos]) expected.push_back(pos);
+    if (got != expected)
+      malformed(sp + ": records " + list_text(got) + ", but vary.spec " + quoted(spec) + " varies " +
+                list_text(expected) + " of " + key);
+    if (expected.empty())
+      malformed(sp + ": no position of " + key + " varies under vary.spec " + quoted(spec));
+  };
+  check_side("I", cert.part_i);
+  check_side("J", cert.part_j);
+  auto check_fixed = [&](const char* key, const std::vector<std::uint32_t>& side,
+                         const std::vector<std::vector<u64>>& assignments) {
+    for (u64 i = 0; i < assignments.size(); ++i)
+      for (u64 t = 0; t < side.size(); ++t)
+        if (!varies[side[t]] && assignments[i][t] != fixed[side[t]])
+          malformed(join("evidence", key) + idx(i) + idx(t) + ": position " + std::to_string(side[t]) +
+                    " does not vary (partition.vary), so it must hold the fixed template " +
+                    std::to_string(fixed[side[t]]) + ", not " + std::to_string(assignments[i][t]) +
+                    ": the minor is not inside the recorded submatrix");
+  };
+  check_fixed("rows", cert.part_i, cert.rows);
+  check_fixed("cols", cert.part_j, cert.cols);
+}
+
 Certificate read_certificate(const json& doc) {
   Certificate cert;
   as_object(doc, "certificate");
@@ -429,8 +567,8 @@ Certificate read_certificate(const json& doc) {
               computed);
 #endif
 
-  const json& part_i =
-      as_array(field(as_object(field(doc, "", "partition"), "partition"), "partition", "I"), "partition.I");
+  const json& partition = as_object(field(doc, "", "partition"), "partition");
+  const json& part_i = as_array(field(partition, "partition", "I"), "partition.I");
   if (part_i.empty() || part_i.size() >= cert.positions)
     malformed("partition.I: has " + std::to_string(part_i.size()) + " of " + std::to_string(cert.positions) +
               " positions; I and J must both be non-empty");
@@ -443,6 +581,7 @@ Certificate read_certificate(const json& doc) {
   }
   for (u64 pos = 0; pos < cert.positions; ++pos)
     if (!in_i[pos]) cert.part_j.push_back(std::uint32_t(pos));
+  if (auto spec = partition.find("spec"); spec != partition.end()) check_partition_spec(*spec, cert);
 
   const json& evidence = as_object(field(doc, "", "evidence"), "evidence");
   auto read_assignments = [&](const char* key, u64 length, std::vector<std::vector<u64>>& out) {
@@ -455,6 +594,7 @@ Certificate read_certificate(const json& doc) {
   read_assignments("cols", cert.part_j.size(), cert.cols);
   if (evidence.contains("determinant"))
     cert.determinant = uint_field(evidence, "evidence", "determinant", 1, cert.p - 1, "[1, p)");
+  if (auto vary = partition.find("vary"); vary != partition.end()) check_vary(*vary, cert);
   return cert;
 }
 

@@ -21,6 +21,14 @@ struct CutItem {
   Kind kind = Kind::bond;
   std::int64_t dim = 1;
   std::string description;  // the bond's or the copy tensor's description in the network
+  // Its name in a cut witness (docs/cut-witness.md): an input copy tensor by its position, a
+  // unit's copy tensor by the path of window offsets from the top unit to that reading, a
+  // bond by the path of the reading whose matrix it belongs to (a matrix is cut at its
+  // smaller bond, so naming the matrix names the cost).
+  enum class WitnessKind { input, unit, matrix };
+  WitnessKind witness_kind = WitnessKind::input;
+  int input_position = -1;  // WitnessKind::input
+  std::vector<int> path;    // WitnessKind::unit and ::matrix
 };
 
 // Which term gives the bound; `both` when the cut's product equals M^{min(|I|,|J|)}.

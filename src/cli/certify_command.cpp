@@ -33,9 +33,9 @@ int certify_command(int argc, const char* const* argv) {
     throw Error(exit_cannot_create, path + " exists; not overwriting it (use --force)");
   const PreparedNetwork net = prepare_network(request);
   const CertificateEvidence evidence = find_certificate_evidence(net, request.prime, request.threads);
+  // The partition's name is recorded (and checked) as partition.spec by certificate_json.
   nlohmann::json info = {{"seed", request.seed},
-                         {"architecture", architecture_json(request.arch, request.representation)},
-                         {"partition_spec", net.partition.spec}};
+                         {"architecture", architecture_json(request.arch, request.representation)}};
   if (request.field == Field::rationals) info["integer_weight_bound"] = request.weight_bound;
   const nlohmann::ordered_json doc = certificate_json(net, evidence, info);
   write_output_file(path, certificate_text(doc), vm.count("force") > 0);
