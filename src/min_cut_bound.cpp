@@ -313,7 +313,10 @@ MinCutBound min_cut_bound(const TensorNetwork& net, const Partition& partition) 
   result.network_bonds = net.bonds.size();
   for (std::size_t n = 0; n < net.nodes.size(); ++n)
     if (found.node_cut[n]) {
-      CutItem item{CutItem::Kind::copy_tensor, net.nodes[n].dim, describe_node(net, static_cast<int>(n))};
+      CutItem item;
+      item.kind = CutItem::Kind::copy_tensor;
+      item.dim = net.nodes[n].dim;
+      item.description = describe_node(net, static_cast<int>(n));
       if (net.nodes[n].kind == NodeKind::input_copy) {
         item.witness_kind = CutItem::WitnessKind::input;
         item.input_position = net.nodes[n].index;
@@ -325,7 +328,10 @@ MinCutBound min_cut_bound(const TensorNetwork& net, const Partition& partition) 
     }
   for (std::size_t b = 0; b < net.bonds.size(); ++b)
     if (found.bond_cut[b]) {
-      CutItem item{CutItem::Kind::bond, net.bonds[b].dim, describe_bond(net, static_cast<int>(b))};
+      CutItem item;
+      item.kind = CutItem::Kind::bond;
+      item.dim = net.bonds[b].dim;
+      item.description = describe_bond(net, static_cast<int>(b));
       // Every bond but the readout's has a matrix at one end; the readout's never separates.
       const TensorNode& a = net.nodes[static_cast<std::size_t>(net.bonds[b].a)];
       const TensorNode& c = net.nodes[static_cast<std::size_t>(net.bonds[b].b)];
