@@ -41,31 +41,18 @@ std::vector<int> side_assignment(std::int64_t index, const std::vector<int>& sid
   return out;
 }
 
-// "indices:" + the increasing list, the canonical form of docs/certificate-format.md (seprank
-// accepts leading zeros and any order on the command line); other names are written as given.
-std::string canonical_spec(const std::string& spec, std::vector<int> indices) {
-  if (spec.rfind("indices:", 0) != 0) return spec;
-  std::sort(indices.begin(), indices.end());
-  std::string out = "indices:";
-  for (std::size_t t = 0; t < indices.size(); ++t) {
-    if (t) out += ',';
-    out += std::to_string(indices[t]);
-  }
-  return out;
-}
-
 // The `partition` object: I, its name, and the submatrix the minor lies in (`vary`).
 nlohmann::ordered_json partition_json(const Partition& p) {
   std::vector<int> varying(p.vary_I);  // V = vary_I ∪ vary_J, the set a mask/indices spec names
   varying.insert(varying.end(), p.vary_J.begin(), p.vary_J.end());
   nlohmann::ordered_json vary;
-  vary["spec"] = canonical_spec(p.vary_spec, std::move(varying));
+  vary["spec"] = canonical_partition_spec(p.vary_spec, std::move(varying));
   vary["I"] = p.vary_I;
   vary["J"] = p.vary_J;
   vary["fixed_templates"] = p.fixed_templates;
   nlohmann::ordered_json out;
   out["I"] = p.I;
-  out["spec"] = canonical_spec(p.spec, p.I);
+  out["spec"] = canonical_partition_spec(p.spec, p.I);
   out["vary"] = std::move(vary);
   return out;
 }

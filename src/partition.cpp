@@ -147,4 +147,15 @@ void restrict_partition(Partition& p, const std::string& vary, const std::string
   p.vary_spec = vary;
 }
 
+std::string canonical_partition_spec(const std::string& spec, std::vector<int> indices) {
+  if (spec.rfind("indices:", 0) != 0) return spec;
+  std::sort(indices.begin(), indices.end());
+  std::string out = "indices:";
+  for (std::size_t t = 0; t < indices.size(); ++t) {
+    if (t) out += ',';
+    out += std::to_string(indices[t]);
+  }
+  return out;
+}
+
 }  // namespace seprank

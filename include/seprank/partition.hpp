@@ -38,4 +38,9 @@ void restrict_partition(Partition& partition, const std::string& vary, const std
 // non-empty); used when reading a partition back from a file.
 Partition partition_from_indices(std::vector<int> in_i, int positions);
 
+// The name a certificate or witness records (docs/certificate-format.md "Partition names"):
+// "indices:" + the increasing list of `indices` (the command line accepts leading zeros and
+// any order); every other name as given.
+std::string canonical_partition_spec(const std::string& spec, std::vector<int> indices);
+
 }  // namespace seprank
