@@ -24,12 +24,12 @@
 #include <thread>
 #include <vector>
 
-#include "seprank/assemble.hpp"
-#include "seprank/exact_rank.hpp"
-#include "seprank/layer_spec_parser.hpp"
-#include "seprank/matricization.hpp"
-#include "seprank/rank_fflas.hpp"
-#include "seprank/rings.hpp"
+#include "seprank/assembly/assemble.hpp"
+#include "seprank/rank/exact_rank.hpp"
+#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/assembly/matricization.hpp"
+#include "seprank/rank/rank_fflas.hpp"
+#include "seprank/assembly/rings.hpp"
 
 using namespace seprank;
 
@@ -142,7 +142,7 @@ struct Sample {
   std::uint64_t checksum = 0;
 };
 
-// compute_rank's --field gfp path (src/rank_computation.cpp) with CPU times: FLINT's thread
+// compute_rank's --field gfp path (src/rank/rank_computation.cpp) with CPU times: FLINT's thread
 // count, assemble_mod_p, rank_mod_p_in_place. Tiny matrices are run `inner` times and the
 // times divided, so that they are measurable.
 Sample run_once(const PreparedNetwork& net, std::uint64_t prime, int threads, int inner) {

@@ -24,10 +24,10 @@
 #include <string>
 #include <vector>
 
-#include "seprank/exact_rank.hpp"
-#include "seprank/random.hpp"
-#include "seprank/rank_fflas.hpp"
-#include "seprank/rank_request.hpp"
+#include "seprank/rank/exact_rank.hpp"
+#include "seprank/model/random.hpp"
+#include "seprank/rank/rank_fflas.hpp"
+#include "seprank/rank/rank_request.hpp"
 
 extern "C" void dgetrf_(const int* m, const int* n, double* a, const int* lda, int* ipiv, int* info);
 

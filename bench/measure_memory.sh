@@ -2,7 +2,7 @@
 # Peak memory of `seprank rank` and `seprank certify` against the dense matrix (one 8-byte word
 # per entry), issue 8 part 5: peak <= 1.5x the dense matrix. Each run is a fresh process
 # measured by /usr/bin/time (maximum resident set size); seprank's own estimate is the number
-# its --max-memory check prints when the limit is set to 1 MiB (src/rank_request.cpp
+# its --max-memory check prints when the limit is set to 1 MiB (src/rank/rank_request.cpp
 # check_memory), which costs no assembly.
 #
 # usage: bash bench/measure_memory.sh [path/to/seprank] [--quick] [--only rank|certify]

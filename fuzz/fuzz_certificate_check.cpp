@@ -1,4 +1,4 @@
-// Fuzz target: the certificate reader and checker of seprank-check (tools/seprank_check.cpp,
+// Fuzz target: the certificate reader and checker of seprank-check (checker/seprank_check.cpp,
 // included whole, without its main). Whatever the bytes, the checker must reach a verdict --
 // verified, refuted or malformed (3 is for files that cannot be read) -- printed as one
 // line of printable ASCII, and reach the same one again.
@@ -13,7 +13,7 @@
 
 #define SEPRANK_CHECK_NO_MAIN
 #define SEPRANK_CHECK_FUZZ_IGNORE_HASH
-#include "../tools/seprank_check.cpp"
+#include "../checker/seprank_check.cpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -1,4 +1,4 @@
-// Fuzz target: one theorem-file expression (include/seprank/expression.hpp), parsed and
+// Fuzz target: one theorem-file expression (include/seprank/theorems/expression.hpp), parsed and
 // evaluated over a fixed set of parameters, with the properties the verifier relies on:
 // the type known from parsing is the type evaluated, evaluation is repeatable, and a number
 // survives the round trip through its decimal spelling.
@@ -9,9 +9,9 @@
 #include <map>
 #include <string>
 
-#include "seprank/errors.hpp"
-#include "seprank/expression.hpp"
-#include "seprank/rational.hpp"
+#include "seprank/support/errors.hpp"
+#include "seprank/theorems/expression.hpp"
+#include "seprank/theorems/rational.hpp"
 
 namespace {
 

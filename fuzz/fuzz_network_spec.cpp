@@ -15,14 +15,14 @@
 #include <string>
 #include <vector>
 
-#include "seprank/architecture.hpp"
-#include "seprank/errors.hpp"
-#include "seprank/grid_evaluator.hpp"
-#include "seprank/layer_spec_parser.hpp"
-#include "seprank/matricization.hpp"
-#include "seprank/min_cut_bound.hpp"
-#include "seprank/partition.hpp"
-#include "seprank/tensor_network.hpp"
+#include "seprank/model/architecture.hpp"
+#include "seprank/support/errors.hpp"
+#include "seprank/assembly/grid_evaluator.hpp"
+#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/assembly/matricization.hpp"
+#include "seprank/bounds/min_cut_bound.hpp"
+#include "seprank/model/partition.hpp"
+#include "seprank/bounds/tensor_network.hpp"
 
 namespace {
 

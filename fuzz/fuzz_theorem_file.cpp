@@ -9,11 +9,11 @@
 #include <cstdlib>
 #include <string>
 
-#include "seprank/architecture.hpp"
-#include "seprank/errors.hpp"
-#include "seprank/layer_spec_parser.hpp"
-#include "seprank/partition.hpp"
-#include "seprank/theorem_file.hpp"
+#include "seprank/model/architecture.hpp"
+#include "seprank/support/errors.hpp"
+#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/model/partition.hpp"
+#include "seprank/theorems/theorem_file.hpp"
 
 namespace {
 

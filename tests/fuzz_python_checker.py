@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Mutation fuzzer for the Python certificate checker (tools/check_certificate.py).
+"""Mutation fuzzer for the Python certificate checker (checker/check_certificate.py).
 
 libFuzzer cannot drive Python, so this mutates the committed certificates instead -- at the
 byte level (flips, cuts, splices, interesting tokens) and at the JSON level (values replaced
@@ -32,7 +32,7 @@ import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CHECKER = os.path.join(REPO, "tools", "check_certificate.py")
+CHECKER = os.path.join(REPO, "checker", "check_certificate.py")
 CERTIFICATES = os.path.join(REPO, "proofs", "certificates")
 
 # Values that sit on the edges the checkers test: sizes, signs, 2^63, 2^64, types.

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "seprank/architecture.hpp"
-#include "seprank/network_weights.hpp"
+#include "seprank/model/architecture.hpp"
+#include "seprank/model/network_weights.hpp"
 
 namespace reference {
 

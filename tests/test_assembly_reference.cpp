@@ -7,7 +7,7 @@
 
 #include "model_conventions.hpp"
 #include "reference_evaluator.hpp"
-#include "seprank/assemble.hpp"
+#include "seprank/assembly/assemble.hpp"
 #include "test_support.hpp"
 
 using namespace seprank;

@@ -42,7 +42,7 @@ struct Verdicts {
 
 Verdicts check_both(const fs::path& file) {
   return {run(std::string(SEPRANK_CHECK_BINARY) + " '" + file.string() + "'"),
-          run("python3 '" + (source_dir / "tools" / "check_certificate.py").string() + "' '" + file.string() + "'")};
+          run("python3 '" + (source_dir / "checker" / "check_certificate.py").string() + "' '" + file.string() + "'")};
 }
 
 // Both checkers: malformed, and the message names `what` (the key whose binding fails).
@@ -95,7 +95,7 @@ struct TempDir {
                              "    line = ' '.join(line.split()).encode('ascii', 'backslashreplace').decode('ascii')\n"
                              "    print(code, line)\n";
     std::string command = "python3 '" + driver.string() + "' '" +
-                          (source_dir / "tools" / "check_certificate.py").string() + "'";
+                          (source_dir / "checker" / "check_certificate.py").string() + "'";
     for (const Pending& p : pending) command += " '" + p.file.string() + "'";
     const auto python = run(command);
     REQUIRE_MESSAGE(python.exit_code == 0, python.err);

@@ -1,5 +1,5 @@
 // Certificates end to end: seprank certify writes them, and both independent checkers
-// (tools/seprank_check.cpp and tools/check_certificate.py) must accept every true one and
+// (checker/seprank_check.cpp and checker/check_certificate.py) must accept every true one and
 // reject every committed broken one and every mutant.
 #include <doctest/doctest.h>
 
@@ -11,7 +11,7 @@
 #include "independent_rank.hpp"
 #include "process.hpp"
 #include "reference_evaluator.hpp"
-#include "seprank/certificate.hpp"
+#include "seprank/evidence/certificate.hpp"
 
 namespace fs = std::filesystem;
 using test_support::run;
@@ -28,7 +28,7 @@ struct Verdicts {
 
 Verdicts check_both(const fs::path& file) {
   return {run(std::string(SEPRANK_CHECK_BINARY) + " '" + file.string() + "'"),
-          run("python3 '" + (source_dir / "tools" / "check_certificate.py").string() + "' '" + file.string() + "'")};
+          run("python3 '" + (source_dir / "checker" / "check_certificate.py").string() + "' '" + file.string() + "'")};
 }
 
 std::string read_file(const fs::path& p) {

@@ -19,11 +19,11 @@
 
 #include "model_conventions.hpp"
 #include "process.hpp"
-#include "seprank/errors.hpp"
-#include "seprank/layer_spec_parser.hpp"
-#include "seprank/partition.hpp"
-#include "seprank/random.hpp"
-#include "seprank/rank_request.hpp"
+#include "seprank/support/errors.hpp"
+#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/model/partition.hpp"
+#include "seprank/model/random.hpp"
+#include "seprank/rank/rank_request.hpp"
 
 using test_support::run;
 using test_support::seprank_command;

@@ -1,6 +1,6 @@
 // The exit-code catalogue (docs/errors.md), end to end: every code of seprank, seprank-check
-// and tools/check_certificate.py is produced here at least once, and the catalogue lists every
-// code of include/seprank/errors.hpp. Further tests of each code are named beside it.
+// and checker/check_certificate.py is produced here at least once, and the catalogue lists every
+// code of include/seprank/support/errors.hpp. Further tests of each code are named beside it.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -31,13 +31,13 @@ std::string read(const fs::path& p) {
 }
 
 std::string python_checker(const std::string& args) {
-  return "python3 '" + source_dir + "/tools/check_certificate.py' " + args;
+  return "python3 '" + source_dir + "/checker/check_certificate.py' " + args;
 }
 
 }  // namespace
 
 TEST_CASE("exit codes: docs/errors.md lists every code seprank defines") {
-  const std::string header = read(source_dir + "/include/seprank/errors.hpp");
+  const std::string header = read(source_dir + "/include/seprank/support/errors.hpp");
   const std::string catalogue = read(source_dir + "/docs/errors.md");
   const std::regex code(R"(exit_\w+ = (\d+),)");
   std::set<std::string> codes;

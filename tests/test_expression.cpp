@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "seprank/errors.hpp"
-#include "seprank/expression.hpp"
-#include "seprank/rational.hpp"
+#include "seprank/support/errors.hpp"
+#include "seprank/theorems/expression.hpp"
+#include "seprank/theorems/rational.hpp"
 
 namespace {
 

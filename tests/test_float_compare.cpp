@@ -17,12 +17,12 @@
 #include "process.hpp"
 #include "reference_evaluator.hpp"
 #include "test_support.hpp"
-#include "seprank/assemble.hpp"
-#include "seprank/errors.hpp"
-#include "seprank/float_compare.hpp"
-#include "seprank/layer_spec_parser.hpp"
-#include "seprank/numerical_rank.hpp"
-#include "seprank/real_weights.hpp"
+#include "seprank/assembly/assemble.hpp"
+#include "seprank/support/errors.hpp"
+#include "seprank/comparison/float_compare.hpp"
+#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/comparison/numerical_rank.hpp"
+#include "seprank/comparison/real_weights.hpp"
 
 using namespace seprank;
 using test_support::run;

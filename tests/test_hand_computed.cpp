@@ -1,8 +1,8 @@
 // Tiny networks whose grid tensors are written down by hand, with hand-picked weights.
 #include <doctest/doctest.h>
 
-#include "seprank/assemble.hpp"
-#include "seprank/exact_rank.hpp"
+#include "seprank/assembly/assemble.hpp"
+#include "seprank/rank/exact_rank.hpp"
 #include "test_support.hpp"
 
 using namespace seprank;

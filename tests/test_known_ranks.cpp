@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "seprank/assemble.hpp"
-#include "seprank/exact_rank.hpp"
+#include "seprank/assembly/assemble.hpp"
+#include "seprank/rank/exact_rank.hpp"
 #include "test_support.hpp"
 
 using namespace seprank;

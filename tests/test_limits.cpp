@@ -230,7 +230,7 @@ TEST_CASE("limits: both checkers refuse oversized certificates at once") {
     CHECK(cxx.out.find(c.says) != std::string::npos);
     CHECK(cxx.out.rfind("NOT VERIFIED: malformed", 0) == 0);
     const auto python =
-        refused("python3 '" + source_dir + "/tools/check_certificate.py' '" + file.string() + "'", 2, "");
+        refused("python3 '" + source_dir + "/checker/check_certificate.py' '" + file.string() + "'", 2, "");
     CHECK(python.out.rfind("NOT VERIFIED: malformed", 0) == 0);
     CHECK(python.err.empty());
   }

@@ -13,10 +13,10 @@
 #include <utility>
 #include <vector>
 
-#include "seprank/errors.hpp"
-#include "seprank/min_cut_bound.hpp"
-#include "seprank/partition.hpp"
-#include "seprank/tensor_network.hpp"
+#include "seprank/support/errors.hpp"
+#include "seprank/bounds/min_cut_bound.hpp"
+#include "seprank/model/partition.hpp"
+#include "seprank/bounds/tensor_network.hpp"
 
 namespace {
 
@@ -524,7 +524,7 @@ void check_cut_separates(const Architecture& a, const std::vector<int>& in_i) {
   }
 }
 
-// Partitions from docs/model.md's definitions, written here (not src/partition.cpp).
+// Partitions from docs/model.md's definitions, written here (not src/model/partition.cpp).
 std::vector<int> left_columns(const Architecture& a) {
   std::vector<int> in_i;
   for (int pos = 0; pos < a.height * a.width; ++pos)

@@ -14,9 +14,9 @@
 #include <thread>
 
 #include "process.hpp"
-#include "seprank/matricization.hpp"
-#include "seprank/progress.hpp"
-#include "seprank/rings.hpp"
+#include "seprank/assembly/matricization.hpp"
+#include "seprank/support/progress.hpp"
+#include "seprank/assembly/rings.hpp"
 #include "test_support.hpp"
 
 using namespace seprank;

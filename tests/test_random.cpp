@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "seprank/random.hpp"
+#include "seprank/model/random.hpp"
 
 using namespace seprank;
 

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "seprank/assemble.hpp"
-#include "seprank/exact_rank.hpp"
-#include "seprank/multimodular_rank.hpp"
-#include "seprank/random.hpp"
-#include "seprank/rank_fflas.hpp"
+#include "seprank/assembly/assemble.hpp"
+#include "seprank/rank/exact_rank.hpp"
+#include "seprank/rank/multimodular_rank.hpp"
+#include "seprank/model/random.hpp"
+#include "seprank/rank/rank_fflas.hpp"
 #include "test_support.hpp"
 
 using namespace seprank;

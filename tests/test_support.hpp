@@ -5,9 +5,9 @@
 
 #include <doctest/doctest.h>
 
-#include "seprank/layer_spec_parser.hpp"
-#include "seprank/min_cut_bound.hpp"
-#include "seprank/rank_computation.hpp"
+#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/bounds/min_cut_bound.hpp"
+#include "seprank/rank/rank_computation.hpp"
 
 namespace test_support {
 

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "process.hpp"
-#include "seprank/theorem_file.hpp"
+#include "seprank/theorems/theorem_file.hpp"
 
 using test_support::run;
 using test_support::seprank_command;

@@ -3,7 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/network_options.hpp"
 #include "cli/upper_bound_json.hpp"
-#include "seprank/layer_spec_parser.hpp"
+#include "seprank/model/layer_spec_parser.hpp"
 
 namespace po = boost::program_options;
 

@@ -4,8 +4,8 @@
 #include "cli/commands.hpp"
 #include "cli/network_options.hpp"
 #include "cli/output_file.hpp"
-#include "seprank/certificate.hpp"
-#include "seprank/errors.hpp"
+#include "seprank/evidence/certificate.hpp"
+#include "seprank/support/errors.hpp"
 
 namespace po = boost::program_options;
 
@@ -54,7 +54,7 @@ int certify_command(int argc, const char* const* argv) {
   } else {
     std::cout << "wrote " << path << ": claim rank >= " << evidence.profile.rank << " over GF(" << evidence.prime
               << ") of the " << net.rows << " x " << net.cols << " matricization\n"
-              << "check it with: seprank-check " << path << "  or  python3 tools/check_certificate.py " << path
+              << "check it with: seprank-check " << path << "  or  python3 checker/check_certificate.py " << path
               << "\n";
   }
   return 0;

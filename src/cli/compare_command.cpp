@@ -9,8 +9,8 @@
 #include "cli/commands.hpp"
 #include "cli/network_options.hpp"
 #include "cli/upper_bound_json.hpp"
-#include "seprank/errors.hpp"
-#include "seprank/float_compare.hpp"
+#include "seprank/support/errors.hpp"
+#include "seprank/comparison/float_compare.hpp"
 
 namespace po = boost::program_options;
 

@@ -4,8 +4,8 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "seprank/layer_spec_parser.hpp"
-#include "seprank/rank_computation.hpp"
+#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/rank/rank_computation.hpp"
 
 namespace seprank::cli {
 

@@ -6,9 +6,9 @@
 #include <charconv>
 #include <thread>
 
-#include "seprank/errors.hpp"
-#include "seprank/exact_rank.hpp"
-#include "seprank/layer_spec_parser.hpp"
+#include "seprank/support/errors.hpp"
+#include "seprank/rank/exact_rank.hpp"
+#include "seprank/model/layer_spec_parser.hpp"
 
 namespace po = boost::program_options;
 

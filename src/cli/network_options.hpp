@@ -6,7 +6,7 @@
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
-#include "seprank/rank_request.hpp"
+#include "seprank/rank/rank_request.hpp"
 
 namespace seprank::cli {
 

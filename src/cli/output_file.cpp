@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "seprank/errors.hpp"
+#include "seprank/support/errors.hpp"
 
 namespace seprank::cli {
 

@@ -8,10 +8,10 @@
 
 #include "cli/network_options.hpp"
 #include "cli/upper_bound_json.hpp"
-#include "seprank/errors.hpp"
-#include "seprank/exact_rank.hpp"
-#include "seprank/rank_computation.hpp"
-#include "seprank/rank_trials.hpp"
+#include "seprank/support/errors.hpp"
+#include "seprank/rank/exact_rank.hpp"
+#include "seprank/rank/rank_computation.hpp"
+#include "seprank/rank/rank_trials.hpp"
 
 namespace seprank::cli {
 

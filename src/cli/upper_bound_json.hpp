@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "seprank/min_cut_bound.hpp"
+#include "seprank/bounds/min_cut_bound.hpp"
 
 namespace seprank::cli {
 

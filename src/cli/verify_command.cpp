@@ -6,8 +6,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/network_options.hpp"
-#include "seprank/errors.hpp"
-#include "seprank/verify.hpp"
+#include "seprank/support/errors.hpp"
+#include "seprank/theorems/verify.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;

@@ -1,0 +1,61 @@
+// Checking a theorem file instance by instance (docs/theorem-format.md, "What seprank verify
+// does"): certified lower bounds from exact ranks mod p, upper bounds from min-cuts.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "seprank/rank/rank_request.hpp"
+#include "seprank/theorems/theorem_file.hpp"
+
+namespace seprank {
+
+// not_applicable: a hypothesis is false, so the instance is outside the statement.
+enum class Status { proven, consistent, unconfirmed, refuted, skipped, not_applicable };
+std::string to_string(Status s);  // "PROVEN", "CONSISTENT", "UNCONFIRMED", "REFUTED", "SKIPPED", "N/A"
+
+struct VerifyOptions {
+  bool extended = false;
+  std::optional<std::string> certificates_dir;
+  std::uint64_t seed = 1;
+  int retries = 2;  // extra seeds tried before a lower bound is UNCONFIRMED
+  bool compare_float = false;  // also rank the same network in double precision (data only)
+  int threads = 1;
+  std::uint64_t max_memory_bytes = std::uint64_t{16} << 30;
+  std::uint64_t prime = default_prime;  // every rank (and certificate) is taken mod this prime
+};
+
+struct ClaimResult {
+  Status status = Status::skipped;
+  std::string architecture;    // the instance's network, in words
+  std::string claimed_lower;   // "" when the claim has none
+  std::string claimed_upper;
+  std::optional<std::int64_t> certified_lower;  // rank mod p (max over tries)
+  std::string min_cut;         // "" when unavailable
+  std::string note;            // why SKIPPED / UNCONFIRMED / REFUTED, certificate written, ...
+  int tries = 0;
+  double seconds = 0;
+  std::uint64_t seed = 0;      // the seed whose rank is reported
+  // With compare_float: numpy's matrix_rank of a double-precision draw of the same seed, and
+  // its verdict against the exact rank of those very weights. Data beside the verdict above.
+  std::string float_rank;
+  std::string float_verdict;
+};
+
+struct InstanceResult {
+  std::string parameters;  // "N=8 R=3"
+  std::vector<std::size_t> claim_indices;  // which claims of the file were checked
+  std::vector<ClaimResult> claims;
+};
+
+struct TheoremResult {
+  std::string path, id, title;
+  std::vector<std::string> claim_names;
+  std::vector<InstanceResult> instances;
+};
+
+TheoremResult verify_theorem(const TheoremFile& theorem, const VerifyOptions& options);
+
+}  // namespace seprank

@@ -1,0 +1,42 @@
+#include "seprank/assembly/assemble.hpp"
+
+#include <algorithm>
+#include <thread>
+#include <vector>
+
+#include "seprank/assembly/matricization.hpp"
+#include "seprank/support/progress.hpp"
+#include "seprank/assembly/rings.hpp"
+
+namespace seprank {
+
+NmodMatrix assemble_mod_p(const PreparedNetwork& net, std::uint64_t prime, int threads) {
+  const AssemblyPlan plan(net.geometry, net.partition);
+  const CompiledNetwork<NmodRing> compiled(NmodRing(prime), net.arch, net.geometry, net.weights, &plan.input_reach());
+  NmodMatrix matrix(static_cast<std::int64_t>(net.rows), static_cast<std::int64_t>(net.cols), prime);
+  Progress progress("assembly", net.rows, "rows");
+  assemble_rows_parallel(
+      compiled, plan, net.rows, net.partition.vary_I.size(), threads,
+      [&](std::uint64_t r, std::uint64_t c, mp_limb_t v) {
+        matrix.at(static_cast<std::int64_t>(r), static_cast<std::int64_t>(c)) = v;
+      },
+      &progress);
+  return matrix;
+}
+
+FmpzMatrix assemble_integers(const PreparedNetwork& net) {
+  const AssemblyPlan plan(net.geometry, net.partition);
+  const CompiledNetwork<FmpzRing> compiled(FmpzRing{}, net.arch, net.geometry, net.weights, &plan.input_reach());
+  FmpzMatrix matrix(static_cast<std::int64_t>(net.rows), static_cast<std::int64_t>(net.cols));
+  Progress progress("assembly over Z", net.rows, "rows");
+  // Single-threaded: fmpz may allocate through FLINT's memory pool.
+  assemble_rows(
+      compiled, plan, 0, net.rows, net.partition.vary_I.size(),
+      [&](std::uint64_t r, std::uint64_t c, const fmpz& v) {
+        fmpz_set(matrix.at(static_cast<std::int64_t>(r), static_cast<std::int64_t>(c)), &v);
+      },
+      &progress);
+  return matrix;
+}
+
+}  // namespace seprank

@@ -1,0 +1,244 @@
+#include "seprank/theorems/verify.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "seprank/evidence/certificate.hpp"
+#include "seprank/support/errors.hpp"
+#include "seprank/comparison/float_compare.hpp"
+#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/bounds/min_cut_bound.hpp"
+#include "seprank/rank/rank_computation.hpp"
+
+namespace seprank {
+
+std::string to_string(Status s) {
+  switch (s) {
+    case Status::proven: return "PROVEN";
+    case Status::consistent: return "CONSISTENT";
+    case Status::unconfirmed: return "UNCONFIRMED";
+    case Status::refuted: return "REFUTED";
+    case Status::skipped: return "SKIPPED";
+    case Status::not_applicable: return "N/A";
+  }
+  return "?";
+}
+
+namespace {
+
+// The request for one claim on one instance: every template substituted, then parsed with
+// the same parsers as the command line.
+RankRequest request_for(const ClaimSpec& c, const Parameters& p, const VerifyOptions& options) {
+  RankRequest r;
+  parse_input_shape(substitute(c.input, p, c.where), r.arch);
+  const Rational m = Expression::parse(c.templates, c.where).evaluate_number(p);
+  if (!m.fits_int64() || m.to_int64() < 1 || m.to_int64() > max_templates)
+    throw data_error(c.where + ": templates must be an integer in [1, " + std::to_string(max_templates) + "]");
+  r.arch.templates = static_cast<int>(m.to_int64());
+  r.arch.layers = parse_layers(substitute(c.layers, p, c.where));
+  r.arch.sharing = parse_sharing(substitute(c.sharing, p, c.where));
+  r.arch.padding = parse_padding(substitute(c.padding, p, c.where));
+  r.partition = substitute(c.partition, p, c.where);
+  r.vary = substitute(c.vary, p, c.where);
+  r.fixed_templates = substitute(c.fixed_templates, p, c.where);
+  const std::string f = substitute(c.templates_matrix, p, c.where);
+  if (f != "random" && f != "identity") throw data_error(c.where + ": templates_matrix must be random or identity");
+  r.representation = f == "random" ? Representation::random : Representation::identity;
+  r.threads = options.threads;
+  r.max_memory_bytes = options.max_memory_bytes;
+  r.certificate = options.certificates_dir.has_value();
+  r.prime = options.prime;
+  return r;
+}
+
+// log2 of the chance that a true lower bound `lower` is missed by `tries` independent draws:
+// a lower×lower minor is a nonzero polynomial of degree <= lower·D (Schwartz–Zippel).
+double log2_miss_all(const Rational& lower, double degree, std::uint64_t prime, int tries) {
+  // bits() over-estimates log2 of a large bound, which only makes the probability larger.
+  const double log2_lower = lower.fits_int64() ? std::log2(static_cast<double>(lower.to_int64()))
+                                               : static_cast<double>(lower.bits());
+  const double per_try = log2_lower + std::log2(degree) - std::log2(static_cast<double>(prime));
+  return std::min(0.0, per_try) * tries;
+}
+
+std::string format_log2_probability(double log2_p) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "<= 2^%.1f", log2_p);
+  return buf;
+}
+
+void write_certificate(const PreparedNetwork& net, const RankRequest& request, const std::string& dir,
+                       const std::string& name, ClaimResult& out) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error(exit_cannot_create, "cannot create the directory " + dir + ": " + ec.message());
+  const std::string path = (std::filesystem::path(dir) / (name + ".json")).string();
+  const CertificateEvidence evidence = find_certificate_evidence(net, request.prime, request.threads);
+  const nlohmann::ordered_json doc = certificate_json(net, evidence, {{"seed", request.seed}});
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) throw Error(exit_cannot_create, "cannot create certificate " + path);
+  const std::string text = certificate_text(doc);
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !written) throw Error(exit_io, "cannot write certificate " + path);
+  out.note += (out.note.empty() ? "" : "; ") + std::string("certificate ") + path;
+}
+
+ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Instance& instance,
+                        std::size_t instance_index, const VerifyOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const ClaimSpec& c = t.claims[claim_index];
+  const Parameters& p = instance.parameters;
+  ClaimResult out;
+  for (const Hypothesis& h : c.hypotheses)
+    if (!h.expression.evaluate_bool(p)) {
+      out.status = Status::not_applicable;
+      out.note = "hypothesis false: " + h.text;
+      return out;
+    }
+  RankRequest request = request_for(c, p, options);
+  out.architecture = describe(request.arch) + ", " + request.partition;
+  resolve_geometry(request.arch);  // first: the partition walks positions it has not checked
+  const Partition partition = make_partition(request.partition, request.arch);
+  // Bounds may use the partition's sizes as well as the instance's parameters.
+  Parameters with_sizes = p;
+  with_sizes["size_I"] = Rational(static_cast<std::int64_t>(partition.I.size()));
+  with_sizes["size_J"] = Rational(static_cast<std::int64_t>(partition.J.size()));
+  std::optional<Rational> lower, upper;
+  if (c.lower) {
+    lower = c.lower->evaluate_number(with_sizes).ceil();
+    out.claimed_lower = lower->to_string();
+  }
+  if (c.upper) {
+    upper = c.upper->evaluate_number(with_sizes).floor();
+    out.claimed_upper = upper->to_string();
+  }
+  std::optional<Rational> cut;
+  try {
+    const MinCutBound b = min_cut_bound(request.arch, partition);
+    out.min_cut = b.bound;
+    cut = Rational::from_decimal(b.bound);
+  } catch (const Error& e) {
+    if (e.code() != exit_resource) throw;
+    out.note = std::string("no min-cut: ") + e.what();
+  }
+
+  // The certified lower bound: the best rank over the tries a lower claim is allowed.
+  std::optional<RankComputation> best;
+  const int tries = lower ? 1 + options.retries : 1;
+  try {
+    for (int k = 0; k < tries; ++k) {
+      request.seed = options.seed + static_cast<std::uint64_t>(k);
+      RankComputation rc = compute_rank(request);
+      ++out.tries;
+      if (!best || rc.rank > best->rank) {
+        best = std::move(rc);
+        out.seed = request.seed;
+      }
+      if (!lower || Rational(best->rank) >= *lower) break;
+    }
+  } catch (const Error& e) {
+    if (e.code() != exit_resource) throw;
+    out.note += (out.note.empty() ? "" : "; ") + std::string("too large to assemble: ") + e.what();
+  }
+  if (best) out.certified_lower = best->rank;
+  if (best && options.compare_float) {
+    RankRequest float_request = request;
+    float_request.seed = out.seed;
+    const FloatComparison f = compare_float_with_exact(float_request, RealWeightDistribution::uniform);
+    out.float_rank = f.numerical ? std::to_string(f.numerical->rank) : "fails";
+    out.float_verdict = to_string(f.verdict);
+  }
+  if (best && cut && Rational(best->rank) > *cut)
+    throw Error(exit_internal, t.path + ": " + out.architecture + ": certified rank " + std::to_string(best->rank) +
+                                   " exceeds the min-cut bound " + out.min_cut + " (D1): this is a bug in seprank");
+
+  // Each part's status, then the claim's: REFUTED dominates, then UNCONFIRMED/SKIPPED.
+  std::vector<Status> parts;
+  std::vector<std::string> notes;
+  if (lower) {
+    if (cut && *cut < *lower) {
+      parts.push_back(Status::refuted);
+      notes.push_back("min-cut " + out.min_cut + " < claimed lower bound: no weights reach it");
+    } else if (!best) {
+      parts.push_back(Status::skipped);
+    } else if (Rational(best->rank) >= *lower) {
+      parts.push_back(Status::proven);
+      if (options.certificates_dir)
+        write_certificate(best->net, request, *options.certificates_dir,
+                          t.id + "-claim" + std::to_string(claim_index + 1) + "-instance" + std::to_string(instance_index + 1), out);
+    } else {
+      parts.push_back(Status::unconfirmed);
+      notes.push_back("rank below the claim in " + std::to_string(out.tries) + " tries; a true claim fails so with P " +
+                      format_log2_probability(log2_miss_all(*lower, best->entry_degree, request.prime, out.tries)));
+    }
+  }
+  if (upper) {
+    if (cut && *cut <= *upper) {
+      parts.push_back(Status::proven);
+    } else if (best && Rational(best->rank) > *upper) {
+      parts.push_back(Status::refuted);
+      notes.push_back("certified rank " + std::to_string(best->rank) + " > claimed upper bound");
+      if (options.certificates_dir)
+        write_certificate(best->net, request, *options.certificates_dir,
+                          t.id + "-counterexample-claim" + std::to_string(claim_index + 1) + "-instance" +
+                              std::to_string(instance_index + 1), out);
+    } else if (best) {
+      parts.push_back(Status::consistent);
+      notes.push_back("min-cut above the claim; exact rank within it");
+    } else {
+      parts.push_back(Status::skipped);
+    }
+  }
+  if (!lower && !upper) parts.push_back(best && cut ? Status::proven : Status::skipped);  // D1 consistency
+
+  auto has = [&](Status s) { return std::find(parts.begin(), parts.end(), s) != parts.end(); };
+  out.status = has(Status::refuted)       ? Status::refuted
+               : has(Status::unconfirmed) ? Status::unconfirmed
+               : has(Status::skipped)     ? Status::skipped
+               : has(Status::consistent)  ? Status::consistent
+                                          : Status::proven;
+  for (const std::string& n : notes) out.note += (out.note.empty() ? "" : "; ") + n;
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+}  // namespace
+
+TheoremResult verify_theorem(const TheoremFile& t, const VerifyOptions& options) {
+  TheoremResult result;
+  result.path = t.path;
+  result.id = t.id;
+  result.title = t.title;
+  for (const ClaimSpec& c : t.claims) result.claim_names.push_back(c.name);
+  std::vector<Instance> instances = t.instances;
+  if (options.extended) instances.insert(instances.end(), t.extended.begin(), t.extended.end());
+  for (std::size_t i = 0; i < instances.size(); ++i) {
+    InstanceResult ir;
+    ir.parameters = describe(instances[i].parameters);
+    for (std::size_t c = 0; c < t.claims.size(); ++c) {
+      const auto& only = instances[i].only_claims;
+      if (!only.empty() && std::find(only.begin(), only.end(), t.claims[c].name) == only.end()) continue;
+      ir.claim_indices.push_back(c);
+      try {
+        ir.claims.push_back(check_claim(t, c, instances[i], i, options));
+      } catch (const Error& e) {
+        if (e.code() != exit_data && e.code() != exit_usage && e.code() != exit_resource) throw;
+        // A family that yields an invalid network for an instance is an error in the file
+        // (a malformed string is a data error here, not a command-line one); a network beyond
+        // the hard limits stays a resource error, named by file and instance too.
+        std::string message = e.what();
+        const std::string where = t.claims[c].where + ": ";
+        if (message.rfind(where, 0) == 0) message.erase(0, where.size());
+        throw Error(e.code() == exit_resource ? exit_resource : exit_data,
+                    where + "instance " + ir.parameters + ": " + message);
+      }
+    }
+    result.instances.push_back(std::move(ir));
+  }
+  return result;
+}
+
+}  // namespace seprank
