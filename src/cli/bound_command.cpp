@@ -2,7 +2,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/network_options.hpp"
+#include "cli/output_file.hpp"
 #include "cli/upper_bound_json.hpp"
+#include "seprank/bounds/cut_witness.hpp"
 #include "seprank/model/layer_spec_parser.hpp"
 
 namespace po = boost::program_options;
@@ -11,10 +13,13 @@ namespace seprank::cli {
 
 int bound_command(int argc, const char* const* argv) {
   auto options = network_options();
-  options.add_options()("help", "show this help");
+  options.add_options()
+      ("witness", po::value<std::string>(), "write the cut witness (docs/cut-witness.md) to this file")
+      ("force", "overwrite the witness file if it exists")
+      ("help", "show this help");
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
-    std::cout << "usage: seprank bound <rank options>\n"
+    std::cout << "usage: seprank bound <rank options> [--witness FILE [--force]]\n"
                  "Upper bound on the rank for every weight setting: a minimum cut of the grid tensor's\n"
                  "tensor network (docs/min-cut.md). Weights, field and seed play no part.\n"
               << options;
@@ -24,6 +29,9 @@ int bound_command(int argc, const char* const* argv) {
   resolve_geometry(request.arch);  // the same validation as `rank`
   const Partition partition = make_partition(request.partition, request.arch);
   const MinCutBound b = min_cut_bound(request.arch, partition);
+  if (vm.count("witness"))
+    write_output_file(vm["witness"].as<std::string>(), cut_witness_json(request.arch, partition, b).dump() + "\n",
+                      vm.count("force") > 0);
   if (vm.count("json")) {
     nlohmann::json cut = nlohmann::json::array();
     for (const CutItem& item : b.cut)
