@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/network_options.hpp"
 #include "seprank/support/errors.hpp"
+#include "seprank/theorems/proof_bundle.hpp"
 #include "seprank/theorems/verify.hpp"
 
 namespace po = boost::program_options;
@@ -112,6 +113,8 @@ int verify_command(int argc, const char* const* argv) {
       ("paths", po::value<std::vector<std::string>>()->multitoken(), "theorem files or directories (default proofs)")
       ("extended", "also run each file's [[extended]] instances")
       ("certificates", po::value<std::string>(), "write a certificate for every PROVEN lower bound and REFUTED upper bound into this directory")
+      ("bundle", po::value<std::string>(), "write a proof bundle: every verdict with its evidence (docs/proof-bundle.md)")
+      ("force", "with --bundle: replace an existing bundle")
       ("seed", po::value<std::string>()->default_value("1"), "first seed; retries use the next ones")
       ("retries", po::value<std::string>()->default_value("2"), "extra seeds tried before a lower bound is UNCONFIRMED")
       ("prime", po::value<std::string>(), "rank mod this prime (default 2^62 - 57), or 'fast': 2^23 - 15, at BLAS speed")
@@ -151,12 +154,18 @@ int verify_command(int argc, const char* const* argv) {
     check_prime(o.prime);  // once, not per instance
   }
 
+  // Refuse before any work (write_proof_bundle checks again when it writes).
+  if (vm.count("bundle") && !vm.count("force") && fs::exists(fs::path(vm["bundle"].as<std::string>()) / "manifest.json"))
+    throw Error(exit_cannot_create, (fs::path(vm["bundle"].as<std::string>()) / "manifest.json").string() +
+                                        " exists; not overwriting it (use --force)");
   const std::vector<std::string> paths =
       theorem_paths(vm.count("paths") ? vm["paths"].as<std::vector<std::string>>() : std::vector<std::string>{"proofs"});
   std::vector<TheoremFile> files;
   for (const std::string& p : paths) files.push_back(read_theorem_file(p));  // all parsed before any work
 
   std::map<Status, int> counts;
+  int evidence_checked = 0;
+  std::vector<TheoremResult> results;
   double slowest = 0;
   std::string slowest_name;
   nlohmann::json theorems = nlohmann::json::array();
@@ -167,6 +176,7 @@ int verify_command(int argc, const char* const* argv) {
     for (const InstanceResult& i : r.instances)
       for (const ClaimResult& c : i.claims) {
         ++counts[c.status];
+        evidence_checked += c.evidence_checked;
         if (c.seconds > slowest) {
           slowest = c.seconds;
           slowest_name = r.id + " " + i.parameters;
@@ -176,7 +186,11 @@ int verify_command(int argc, const char* const* argv) {
       theorems.push_back(theorem_json(r, vm.count("timings") > 0));
     else
       print_theorem(r, o.compare_float);
+    if (vm.count("bundle")) results.push_back(r);
   }
+  if (vm.count("bundle"))
+    write_proof_bundle(vm["bundle"].as<std::string>(), files, results, BundleRun{o.prime, o.seed, o.extended},
+                       vm.count("force") > 0);
   int total = 0;
   for (const auto& [status, n] : counts) total += n;
   const bool failed = counts[Status::refuted] > 0 || counts[Status::unconfirmed] > 0;
@@ -194,6 +208,7 @@ int verify_command(int argc, const char* const* argv) {
                                   {"refuted", counts[Status::refuted]},
                                   {"skipped", counts[Status::skipped]},
                                   {"not_applicable", counts[Status::not_applicable]},
+                                  {"evidence_checked", evidence_checked},
                                   {"ok", !failed}}}}
                      .dump(2)
               << "\n";
@@ -201,7 +216,9 @@ int verify_command(int argc, const char* const* argv) {
     std::cout << "\nsummary: " << files.size() << " theorems, " << total << " checks: " << counts[Status::proven]
               << " PROVEN, " << counts[Status::consistent] << " CONSISTENT, " << counts[Status::unconfirmed]
               << " UNCONFIRMED, " << counts[Status::refuted] << " REFUTED, " << counts[Status::skipped]
-              << " SKIPPED, " << counts[Status::not_applicable] << " N/A (hypothesis false); slowest " << seconds_text(slowest) << " (" << slowest_name << ")\n";
+              << " SKIPPED, " << counts[Status::not_applicable] << " N/A (hypothesis false); slowest " << seconds_text(slowest) << " (" << slowest_name << ")\n"
+              << "evidence: " << evidence_checked << " of " << counts[Status::proven] + counts[Status::refuted]
+              << " PROVEN and REFUTED verdicts rest on evidence that the independent checker verified\n";
   }
   return failed ? exit_claim_failed : exit_ok;
 }

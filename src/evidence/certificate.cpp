@@ -90,11 +90,10 @@ nlohmann::json certificate_network_json(const PreparedNetwork& net, std::uint64_
           {"readout", std::move(readout)}};
 }
 
-std::string canonical_sha256(const nlohmann::json& value) {
-  const std::string text = value.dump();  // std::map objects: sorted keys, compact
+std::string sha256_hex(const std::string& bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
     throw Error(exit_internal, "SHA-256 failed");
   std::string hex;
   char byte[3];
@@ -103,6 +102,10 @@ std::string canonical_sha256(const nlohmann::json& value) {
     hex += byte;
   }
   return hex;
+}
+
+std::string canonical_sha256(const nlohmann::json& value) {
+  return sha256_hex(value.dump());  // std::map objects: sorted keys, compact
 }
 
 CertificateEvidence find_certificate_evidence(const PreparedNetwork& net, std::uint64_t prime, int threads) {

@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "seprank/bounds/cut_witness.hpp"
 #include "seprank/evidence/certificate.hpp"
+#include "seprank/evidence/independent_check.hpp"
 #include "seprank/support/errors.hpp"
 #include "seprank/comparison/float_compare.hpp"
 #include "seprank/model/layer_spec_parser.hpp"
@@ -70,20 +72,33 @@ std::string format_log2_probability(double log2_p) {
   return buf;
 }
 
-void write_certificate(const PreparedNetwork& net, const RankRequest& request, const std::string& dir,
-                       const std::string& name, ClaimResult& out) {
+void write_certificate(const nlohmann::ordered_json& certificate, const std::string& dir, const std::string& name,
+                       ClaimResult& out) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw Error(exit_cannot_create, "cannot create the directory " + dir + ": " + ec.message());
   const std::string path = (std::filesystem::path(dir) / (name + ".json")).string();
-  const CertificateEvidence evidence = find_certificate_evidence(net, request.prime, request.threads);
-  const nlohmann::ordered_json doc = certificate_json(net, evidence, {{"seed", request.seed}});
   std::FILE* f = std::fopen(path.c_str(), "w");
   if (!f) throw Error(exit_cannot_create, "cannot create certificate " + path);
-  const std::string text = certificate_text(doc);
+  const std::string text = certificate_text(certificate);
   const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
   if (std::fclose(f) != 0 || !written) throw Error(exit_io, "cannot write certificate " + path);
   out.note += (out.note.empty() ? "" : "; ") + std::string("certificate ") + path;
+}
+
+// The certificate of the best rank, verified by the independent checker before anything is
+// concluded from it. Its rank is found again from the same weights: it must be the same.
+nlohmann::ordered_json checked_certificate(const RankComputation& best, const RankRequest& request,
+                                           std::uint64_t seed, const std::string& where) {
+  const CertificateEvidence evidence = find_certificate_evidence(best.net, request.prime, request.threads);
+  if (evidence.profile.rank != best.rank)
+    throw Error(exit_internal, where + ": the certificate's minor has size " + std::to_string(evidence.profile.rank) +
+                                   " but the rank is " + std::to_string(best.rank) + " (bug)");
+  nlohmann::ordered_json doc = certificate_json(best.net, evidence, {{"seed", seed}});
+  require_certificate_verified(certificate_text(doc),
+                               "rank >= " + std::to_string(best.rank) + " over GF(" + std::to_string(request.prime) + ")",
+                               where);
+  return doc;
 }
 
 ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Instance& instance,
@@ -115,11 +130,14 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
     upper = c.upper->evaluate_number(with_sizes).floor();
     out.claimed_upper = upper->to_string();
   }
+  out.network = architecture_without_weights_json(request.arch, true);
+  out.partition = {{"I", partition.I}, {"spec", canonical_partition_spec(partition.spec, partition.I)}};
   std::optional<Rational> cut;
   try {
     const MinCutBound b = min_cut_bound(request.arch, partition);
     out.min_cut = b.bound;
     cut = Rational::from_decimal(b.bound);
+    out.cut_witness = cut_witness_json(request.arch, partition, b);
   } catch (const Error& e) {
     if (e.code() != exit_resource) throw;
     out.note = std::string("no min-cut: ") + e.what();
@@ -144,6 +162,8 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
     out.note += (out.note.empty() ? "" : "; ") + std::string("too large to assemble: ") + e.what();
   }
   if (best) out.certified_lower = best->rank;
+  const std::string where = t.path + ": " + out.architecture;
+  if (best && best->rank >= 1) out.certificate = checked_certificate(*best, request, out.seed, where);
   if (best && options.compare_float) {
     RankRequest float_request = request;
     float_request.seed = out.seed;
@@ -155,19 +175,23 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
     throw Error(exit_internal, t.path + ": " + out.architecture + ": certified rank " + std::to_string(best->rank) +
                                    " exceeds the min-cut bound " + out.min_cut + " (D1): this is a bug in seprank");
 
-  // Each part's status, then the claim's: REFUTED dominates, then UNCONFIRMED/SKIPPED.
+  // Each part's status, then the claim's: REFUTED dominates, then UNCONFIRMED/SKIPPED. A part
+  // that is PROVEN or REFUTED rests on the certificate (rank), the cut witness, or both.
   std::vector<Status> parts;
   std::vector<std::string> notes;
+  bool rests_on_certificate = false, rests_on_witness = false;
   if (lower) {
     if (cut && *cut < *lower) {
       parts.push_back(Status::refuted);
+      rests_on_witness = true;
       notes.push_back("min-cut " + out.min_cut + " < claimed lower bound: no weights reach it");
     } else if (!best) {
       parts.push_back(Status::skipped);
     } else if (Rational(best->rank) >= *lower) {
       parts.push_back(Status::proven);
+      rests_on_certificate = true;
       if (options.certificates_dir)
-        write_certificate(best->net, request, *options.certificates_dir,
+        write_certificate(out.certificate, *options.certificates_dir,
                           t.id + "-claim" + std::to_string(claim_index + 1) + "-instance" + std::to_string(instance_index + 1), out);
     } else {
       parts.push_back(Status::unconfirmed);
@@ -178,11 +202,13 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
   if (upper) {
     if (cut && *cut <= *upper) {
       parts.push_back(Status::proven);
+      rests_on_witness = true;
     } else if (best && Rational(best->rank) > *upper) {
       parts.push_back(Status::refuted);
+      rests_on_certificate = true;
       notes.push_back("certified rank " + std::to_string(best->rank) + " > claimed upper bound");
       if (options.certificates_dir)
-        write_certificate(best->net, request, *options.certificates_dir,
+        write_certificate(out.certificate, *options.certificates_dir,
                           t.id + "-counterexample-claim" + std::to_string(claim_index + 1) + "-instance" +
                               std::to_string(instance_index + 1), out);
     } else if (best) {
@@ -192,7 +218,10 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
       parts.push_back(Status::skipped);
     }
   }
-  if (!lower && !upper) parts.push_back(best && cut ? Status::proven : Status::skipped);  // D1 consistency
+  if (!lower && !upper) {  // D1 consistency: certified rank <= min-cut, both checked
+    parts.push_back(best && cut ? Status::proven : Status::skipped);
+    rests_on_certificate = rests_on_witness = best && cut;
+  }
 
   auto has = [&](Status s) { return std::find(parts.begin(), parts.end(), s) != parts.end(); };
   out.status = has(Status::refuted)       ? Status::refuted
@@ -201,6 +230,10 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
                : has(Status::consistent)  ? Status::consistent
                                           : Status::proven;
   for (const std::string& n : notes) out.note += (out.note.empty() ? "" : "; ") + n;
+  // The certificate was verified when it was made (checked_certificate). A rank of 0 needs no
+  // certificate (rank >= 0 is trivial). Cut witnesses are not yet checked in-process.
+  out.evidence_checked = (out.status == Status::proven || out.status == Status::refuted) && !rests_on_witness &&
+                         (!rests_on_certificate || !out.certificate.is_null() || best->rank == 0);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
@@ -218,6 +251,7 @@ TheoremResult verify_theorem(const TheoremFile& t, const VerifyOptions& options)
   for (std::size_t i = 0; i < instances.size(); ++i) {
     InstanceResult ir;
     ir.parameters = describe(instances[i].parameters);
+    ir.values = instances[i].parameters;
     for (std::size_t c = 0; c < t.claims.size(); ++c) {
       const auto& only = instances[i].only_claims;
       if (!only.empty() && std::find(only.begin(), only.end(), t.claims[c].name) == only.end()) continue;

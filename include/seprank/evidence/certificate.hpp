@@ -21,6 +21,8 @@ nlohmann::json certificate_network_json(const PreparedNetwork& net, std::uint64_
 
 // Lowercase hex SHA-256 of the canonical serialization (sorted keys, no whitespace).
 std::string canonical_sha256(const nlohmann::json& value);
+// Lowercase hex SHA-256 of bytes (a file's content, in proof bundles).
+std::string sha256_hex(const std::string& bytes);
 
 struct CertificateEvidence {
   std::uint64_t prime = 0;

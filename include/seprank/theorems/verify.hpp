@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "seprank/rank/rank_request.hpp"
 #include "seprank/theorems/theorem_file.hpp"
 
@@ -42,10 +44,18 @@ struct ClaimResult {
   // its verdict against the exact rank of those very weights. Data beside the verdict above.
   std::string float_rank;
   std::string float_verdict;
+  // The evidence behind the numbers (docs/proof-bundle.md), each verified in-process by the
+  // independent checker before the status was set: the certificate of certified_lower (when
+  // >= 1) and the cut witness of min_cut (when there is one); null when absent. With the
+  // instance's network and partition (null for N/A) they make a bundle's entry.
+  nlohmann::ordered_json certificate, cut_witness, network, partition;
+  // A PROVEN or REFUTED status whose deciding evidence the checker verified.
+  bool evidence_checked = false;
 };
 
 struct InstanceResult {
   std::string parameters;  // "N=8 R=3"
+  Parameters values;       // the same, exactly
   std::vector<std::size_t> claim_indices;  // which claims of the file were checked
   std::vector<ClaimResult> claims;
 };
