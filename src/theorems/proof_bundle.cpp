@@ -55,6 +55,33 @@ nlohmann::ordered_json bound_json(const std::string& text, const std::string& va
 
 nlohmann::ordered_json optional_string(const std::string& s) { return s.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s); }
 
+// One key per line, and one line per entry: readable, and a diff names the entries it touches.
+std::string manifest_text(const nlohmann::ordered_json& manifest) {
+  std::string out = "{\n";
+  bool first_key = true;
+  for (const auto& [key, value] : manifest.items()) {
+    out += first_key ? "" : ",\n";
+    first_key = false;
+    out += " " + nlohmann::json(key).dump() + ": ";
+    if (key != "theorems") {
+      out += value.dump();
+      continue;
+    }
+    out += "[\n";
+    for (std::size_t t = 0; t < value.size(); ++t) {
+      const auto& theorem = value[t];
+      out += "  {\"id\": " + theorem["id"].dump() + ", \"file\": " + theorem["file"].dump() +
+             ", \"file_sha256\": " + theorem["file_sha256"].dump() + ", \"entries\": [\n";
+      const auto& entries = theorem["entries"];
+      for (std::size_t e = 0; e < entries.size(); ++e)
+        out += "   " + entries[e].dump() + (e + 1 < entries.size() ? ",\n" : "\n");
+      out += std::string("  ]}") + (t + 1 < value.size() ? ",\n" : "\n");
+    }
+    out += " ]";
+  }
+  return out + "\n}\n";
+}
+
 }  // namespace
 
 void write_proof_bundle(const std::string& dir, const std::vector<TheoremFile>& files,
@@ -150,7 +177,7 @@ void write_proof_bundle(const std::string& dir, const std::vector<TheoremFile>& 
   manifest["extended"] = run.extended;
   manifest["theorems"] = std::move(theorems);
   manifest["summary"] = std::move(summary);
-  write_file(root / "manifest.json", manifest.dump(1) + "\n");  // the manifest last: complete once it exists
+  write_file(root / "manifest.json", manifest_text(manifest));  // the manifest last: complete once it exists
 }
 
 }  // namespace seprank
