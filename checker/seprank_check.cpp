@@ -1,18 +1,32 @@
-// seprank-check FILE — independent checker for seprank certificates (docs/certificate-format.md,
-// version 1). It recomputes the r×r selected entries by its own forward evaluation of the
-// network, takes the determinant mod p and prints exactly one verdict line on stdout. It also
-// checks that the recorded index sets are those partition.spec and partition.vary name.
-// Exit codes: 0 verified; 1 refuted (determinant zero or different from the recorded one);
-//             2 malformed certificate (including invalid JSON); 3 file cannot be read (or usage).
+// seprank-check — the independent C++ checker of seprank's evidence:
+//   seprank-check FILE          a certificate (docs/certificate-format.md, version 1: rank >= r over
+//                               GF(p)) or a cut witness (docs/cut-witness.md: rank <= B for all
+//                               weights), told apart by the top-level "format";
+//   seprank-check --bundle DIR  a proof bundle (docs/proof-bundle.md, items 1-4 of "What a
+//                               checker verifies"): every verdict recomputed, every piece of
+//                               evidence checked;
+//   seprank-check --help | --version.
+// For a certificate it recomputes the r×r selected entries by its own forward evaluation of the
+// network, takes the determinant mod p, and checks that the recorded index sets are those
+// partition.spec and partition.vary name. For a witness it builds the unrolled network of
+// readings itself, removes the cut items, searches from I's inputs and multiplies the costs.
+// It prints exactly one verdict line on stdout.
+// Exit codes: 0 verified; 1 refuted (determinant zero or different from the recorded one; a cut
+//             that does not separate or whose product differs; a wrong verdict in a bundle);
+//             2 malformed (including invalid JSON); 3 file cannot be read (or usage).
 // Deliberately small and free of FLINT/Boost/OpenSSL: nlohmann-json parses, the arithmetic is
 // plain 64-bit modular arithmetic, SHA-256 is implemented below. Strict where the spec is: no
-// duplicate keys anywhere, no unknown keys inside `network` (they are ignored elsewhere).
-// Compiled with -DSEPRANK_CHECK_NO_MAIN, the file is a library of two functions (namespace
-// seprank_check, below) for the fuzz target, which includes it; the checker stays one file.
+// duplicate keys anywhere, no unknown keys inside `network` or `architecture` (they are ignored
+// elsewhere).
+// Compiled with -DSEPRANK_CHECK_NO_MAIN, the file is a library (namespace seprank_check, below)
+// for the fuzz target and `seprank verify`, which compile it; the checker stays one file.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <iostream>
@@ -31,9 +45,17 @@ struct Verdict {
   std::string message;  // after "VERIFIED: " or "NOT VERIFIED: "
 };
 
-// The verdict on a certificate given as its bytes: what `seprank-check FILE` says of a file
-// holding them. Never throws.
+// The verdicts on documents given as their bytes: what `seprank-check FILE` says of a file
+// holding them. None of them throws.
+// A certificate ("format": "seprank-certificate"; anything else is malformed).
 Verdict check_certificate_text(const std::string& text);
+// A cut witness ("format": "seprank-cut-witness"; anything else is malformed).
+Verdict check_cut_witness_text(const std::string& text);
+// Either, chosen by the top-level "format" (what `seprank-check FILE` runs).
+Verdict check_evidence_text(const std::string& text);
+
+// The verdict on the proof bundle in directory dir (`seprank-check --bundle DIR`). Never throws.
+Verdict check_bundle(const std::string& dir);
 
 // The one line the checker prints: "VERIFIED: ..." or "NOT VERIFIED: ...", printable ASCII.
 std::string verdict_line(const Verdict& verdict);
@@ -51,6 +73,9 @@ using i128 = __int128;
 // Size limits of format version 1 (end of the spec).
 constexpr u64 kMaxRank = 16384, kMaxPositions = 64, kMaxTemplates = 64, kMaxChannels = 4096, kMaxLayers = 64,
               kMaxWeightEntries = 1000000;
+// Cut witnesses: vertices and edges of the unrolled network together, its readings (a memory
+// bound, reached beyond the first only through stacked pool layers), and cut items.
+constexpr u64 kMaxNetworkSize = 1000000, kMaxReadings = 2000000, kMaxCutItems = 1000000;
 // Arrays and objects nested deeper are malformed anywhere in the document: Python's json
 // recurses (and gives up near 1000), nlohmann's dump() recurses too. A valid certificate nests 5.
 constexpr std::size_t kMaxDepth = 256;
@@ -266,26 +291,33 @@ struct DuplicateKeys final : json::json_sax_t {
   }
 };
 
-// ---- the validated certificate ----
+// ---- the validated architecture, partition and certificate ----
 struct Tap {
   std::uint32_t input_position;
-  u64 matrix;  // index into the layer's weight matrices (unused by pool layers)
+  u64 matrix;   // index into the layer's weight matrices (unused by pool layers and witnesses)
+  u128 offset;  // the window offset k = oy·R_w + ox (R² may exceed 2^64 in `same` mode)
 };
 
 struct Layer {
   bool pool = false;
   u64 channels_in = 0, channels_out = 0;
   std::vector<u64> weights;            // matrices back to back, each channels_out × channels_in
-  std::vector<std::vector<Tap>> taps;  // per output unit: the in-map window offsets
+  std::vector<std::vector<Tap>> taps;  // per output unit: the in-map window offsets, k increasing
 };
 
-struct Certificate {
-  u64 p = 0, r = 0, templates = 0, positions = 0;
-  u64 dims = 1, height = 1, width = 1;  // network.input
-  std::vector<u64> representation;  // M × M
+// What a certificate and a cut witness both speak of: the matricization [A]_{I,J} of an
+// architecture (input, M, layers' geometry) under a partition.
+struct Matricization {
+  u64 templates = 0, positions = 0;
+  u64 dims = 1, height = 1, width = 1;  // network.input / architecture.input
   std::vector<Layer> layers;
-  std::vector<u64> readout;
   std::vector<std::uint32_t> part_i, part_j;
+};
+
+struct Certificate : Matricization {
+  u64 p = 0, r = 0;
+  std::vector<u64> representation;  // M × M
+  std::vector<u64> readout;
   std::vector<std::vector<u64>> rows, cols;
   std::optional<u64> determinant;
 };
@@ -315,11 +347,20 @@ std::pair<i128, i128> offsets_inside(const Axis& axis, u64 unit) {
   return {first, last};
 }
 
-void read_network(const json& net, Certificate& cert) {
-  const std::string path = "network";
+// A certificate's `network` (cert given: weights, representation and readout are read mod
+// cert->p), a witness's `architecture` (cert null: none of them may appear) or, with `sharing`,
+// a bundle entry's (a witness's plus "sharing"). The geometry goes into m (for a certificate,
+// m is *cert); `path` names the object in messages.
+void read_network(const json& net, Matricization& m, Certificate* cert, const std::string& path,
+                  bool with_sharing = false) {
   as_object(net, path);
-  only_keys(net, path, {"input", "templates", "padding", "sharing", "representation", "layers", "readout"});
-  const std::string ip = "network.input";
+  if (cert)
+    only_keys(net, path, {"input", "templates", "padding", "sharing", "representation", "layers", "readout"});
+  else if (with_sharing)
+    only_keys(net, path, {"input", "templates", "padding", "sharing", "layers"});
+  else
+    only_keys(net, path, {"input", "templates", "padding", "layers"});
+  const std::string ip = path + ".input";
   const json& input = as_object(field(net, path, "input"), ip);
   only_keys(input, ip, {"dims", "height", "width"});
   const u64 dims = uint_field(input, ip, "dims", 1, 2, "{1, 2}");
@@ -328,31 +369,36 @@ void read_network(const json& net, Certificate& cert) {
   const u64 width = uint_field(input, ip, "width", 1, kMaxPositions, "[1, 64]");
   if (height * width > kMaxPositions)
     malformed(ip + ": H*W = " + std::to_string(height * width) + " exceeds 64");
-  cert.positions = height * width;
-  cert.dims = dims, cert.height = height, cert.width = width;
-  const u64 p = cert.p;
-  const u64 M = cert.templates = uint_field(net, path, "templates", 1, kMaxTemplates, "[1, 64]");
+  m.positions = height * width;
+  m.dims = dims, m.height = height, m.width = width;
+  const u64 p = cert ? cert->p : 0;
+  const u64 M = m.templates = uint_field(net, path, "templates", 1, kMaxTemplates, "[1, 64]");
   const bool same = string_field(net, path, "padding", {"valid", "same"}) == "same";
-  const std::string sharing = string_field(net, path, "sharing", {"conv", "local", "1x1"});
+  const std::string sharing =
+      cert || with_sharing ? string_field(net, path, "sharing", {"conv", "local", "1x1"}) : "";
 
-  const json& rep = as_array(field(net, path, "representation"), "network.representation", M);
-  for (u64 d = 0; d < M; ++d)
-    read_vector(rep[d], M, p, "p", "network.representation" + idx(d), cert.representation);
+  if (cert) {
+    const json& rep = as_array(field(net, path, "representation"), "network.representation", M);
+    for (u64 d = 0; d < M; ++d)
+      read_vector(rep[d], M, p, "p", "network.representation" + idx(d), cert->representation);
+  }
 
-  const json& layers = as_array(field(net, path, "layers"), "network.layers");
+  const json& layers = as_array(field(net, path, "layers"), path + ".layers");
   if (layers.empty() || layers.size() > kMaxLayers)
-    malformed("network.layers: " + std::to_string(layers.size()) + " layers, expected 1 to 64");
+    malformed(path + ".layers: " + std::to_string(layers.size()) + " layers, expected 1 to 64");
   Axis rows{height, 1, 1, height, 0}, cols{width, 1, 1, width, 0};  // .out: extent of the current map
   u64 channels = M, weight_entries = 0;
   for (u64 l = 0; l < layers.size(); ++l) {
-    const std::string lp = "network.layers" + idx(l);
+    const std::string lp = path + ".layers" + idx(l);
     const json& spec = as_object(layers[l], lp);
     Layer layer;
     layer.pool = string_field(spec, lp, "kind", {"gc", "pool"}) == "pool";
     if (layer.pool)
       only_keys(spec, lp, {"kind", "window", "stride"}, " in a pool layer");
-    else
+    else if (cert)
       only_keys(spec, lp, {"kind", "window", "stride", "channels", "weights"}, " in a gc layer");
+    else
+      only_keys(spec, lp, {"kind", "window", "stride", "channels"}, " in a gc layer of an architecture");
     const u64 window = uint_field(spec, lp, "window", 1, ~u64(0), "[1, 2^64)");
     const u64 stride = uint_field(spec, lp, "stride", 1, ~u64(0), "[1, 2^64)");
     layer.channels_in = channels;
@@ -363,11 +409,11 @@ void read_network(const json& net, Certificate& cert) {
     const Axis ax = make_axis(cols.out, window, stride, same, lp);
     const u64 units = ay.out * ax.out;  // ≤ 64: outputs never exceed inputs
     // Bound the number of weight entries before any allocation (R² may be astronomically large).
-    const bool per_offset = !layer.pool && sharing != "1x1";
+    const bool per_offset = cert && !layer.pool && sharing != "1x1";
     if (per_offset && window > kMaxWeightEntries)
       malformed(lp + ".window: too large for the limit of 10^6 weight entries");
     const u64 offsets = per_offset ? ay.window * ax.window : 1;  // K
-    if (!layer.pool) {
+    if (cert && !layer.pool) {
       const u64 matrices = sharing == "local" ? units * offsets : offsets;
       const u128 entries = u128(matrices) * layer.channels_out * layer.channels_in + weight_entries;
       if (entries > kMaxWeightEntries)
@@ -376,10 +422,10 @@ void read_network(const json& net, Certificate& cert) {
       const std::string wp = lp + ".weights";
       const json& matrix_list = as_array(field(spec, lp, "weights"), wp, matrices);
       layer.weights.reserve(matrices * layer.channels_out * layer.channels_in);
-      for (u64 m = 0; m < matrices; ++m) {
-        as_array(matrix_list[m], wp + idx(m), layer.channels_out);
+      for (u64 mi = 0; mi < matrices; ++mi) {
+        as_array(matrix_list[mi], wp + idx(mi), layer.channels_out);
         for (u64 c = 0; c < layer.channels_out; ++c)
-          read_vector(matrix_list[m][c], layer.channels_in, p, "p", wp + idx(m) + idx(c), layer.weights);
+          read_vector(matrix_list[mi][c], layer.channels_in, p, "p", wp + idx(mi) + idx(c), layer.weights);
       }
     }
     layer.taps.resize(units);
@@ -395,22 +441,24 @@ void read_network(const json& net, Certificate& cert) {
             u64 matrix = 0;  // 1x1 and pool
             if (per_offset)
               matrix = u64(oy) * ax.window + u64(ox) + (sharing == "local" ? unit * offsets : 0);
-            layer.taps[unit].push_back({std::uint32_t(position), matrix});
+            const u128 offset = u128(oy) * ax.window + u128(ox);
+            layer.taps[unit].push_back({std::uint32_t(position), matrix, offset});
           }
       }
     rows = ay, cols = ax, channels = layer.channels_out;
-    cert.layers.push_back(std::move(layer));
+    m.layers.push_back(std::move(layer));
   }
   if (rows.out != 1 || cols.out != 1)
-    malformed("network.layers: the last layer leaves " + std::to_string(rows.out) + "x" +
+    malformed(path + ".layers: the last layer leaves " + std::to_string(rows.out) + "x" +
               std::to_string(cols.out) + " positions, expected exactly one");
-  read_vector(field(net, path, "readout"), channels, p, "p", "network.readout", cert.readout);
+  if (cert) read_vector(field(net, path, "readout"), channels, p, "p", "network.readout", cert->readout);
 }
 
 // ---- binding the index sets to their names (partition.spec, partition.vary) ----
-// A string for a message: at most 40 characters of it (a name may be megabytes long).
-std::string quoted(const std::string& s) {
-  return json(s.size() <= 40 ? s : s.substr(0, 30) + "...").dump(-1, ' ', false, json::error_handler_t::replace);
+// A string for a message: at most `limit` characters of it (a name may be megabytes long).
+std::string quoted_text(const std::string& s, std::size_t limit = 40) {
+  return json(s.size() <= limit ? s : s.substr(0, limit - 10) + "...")
+      .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 template <class T>
@@ -434,7 +482,7 @@ std::optional<std::vector<bool>> named_set(const std::string& spec, u64 n, const
                 std::to_string(n) + " positions");
     for (u64 i = 0; i < n; ++i) {
       if (mask[i] != '0' && mask[i] != '1')
-        malformed(path + ": mask character " + quoted(std::string(1, mask[i])) + " is not 0 or 1");
+        malformed(path + ": mask character " + quoted_text(std::string(1, mask[i])) + " is not 0 or 1");
       member[i] = mask[i] == '1';
     }
     return member;
@@ -447,10 +495,10 @@ std::optional<std::vector<bool>> named_set(const std::string& spec, u64 n, const
       return ch >= '0' && ch <= '9';
     });
     if (!digits || (item.size() > 1 && item[0] == '0'))
-      malformed(path + ": " + quoted(item) + " is not an index (decimal digits, no sign, no leading zero)");
+      malformed(path + ": " + quoted_text(item) + " is not an index (decimal digits, no sign, no leading zero)");
     u64 value = 0;
     for (char ch : item) value = std::min<u64>(value * 10 + u64(ch - '0'), n);  // n: out of range
-    if (value >= n) malformed(path + ": index " + quoted(item) + " is not in [0, " + std::to_string(n) + ")");
+    if (value >= n) malformed(path + ": index " + quoted_text(item) + " is not in [0, " + std::to_string(n) + ")");
     if (member[value]) malformed(path + ": index " + item + " appears twice");
     member[value] = true;
     if (comma == spec.size()) return member;
@@ -458,9 +506,10 @@ std::optional<std::vector<bool>> named_set(const std::string& spec, u64 n, const
   }
 }
 
-// partition.spec: the I it names must be partition.I (docs/model.md "Partitions").
-void check_partition_spec(const json& value, const Certificate& cert) {
-  const std::string path = "partition.spec";
+// partition.spec: the I it names must be partition.I (docs/model.md "Partitions"); `partition`
+// names the object in messages.
+void check_partition_spec(const json& value, const Matricization& cert, const std::string& partition) {
+  const std::string path = partition + ".spec";
   if (!value.is_string()) malformed(path + ": expected a string, got " + describe(value));
   const std::string spec = value.get<std::string>();
   const u64 n = cert.positions, W = cert.width, H = cert.height;
@@ -474,15 +523,15 @@ void check_partition_spec(const json& value, const Certificate& cert) {
   } else if (auto named = named_set(spec, n, path)) {
     member = std::move(*named);
   } else {
-    malformed(path + ": " + quoted(spec) +
+    malformed(path + ": " + quoted_text(spec) +
               " is not a partition name (left-right, top-bottom, odd-even, mask:..., indices:...)");
   }
   std::vector<std::uint32_t> named_i;
   for (u64 i = 0; i < n; ++i)
     if (member[i]) named_i.push_back(std::uint32_t(i));
   if (named_i != cert.part_i)
-    malformed(path + ": " + quoted(spec) + " names I = " + list_text(named_i) + " on the " +
-              std::to_string(H) + "x" + std::to_string(W) + " input, but partition.I records " +
+    malformed(path + ": " + quoted_text(spec) + " names I = " + list_text(named_i) + " on the " +
+              std::to_string(H) + "x" + std::to_string(W) + " input, but " + partition + ".I records " +
               list_text(cert.part_i));
 }
 
@@ -510,7 +559,7 @@ void check_vary(const json& value, const Certificate& cert) {
   } else if (auto named = named_set(spec, n, path + ".spec")) {
     varies = std::move(*named);
   } else {
-    malformed(path + ".spec: " + quoted(spec) + " is not a submatrix specification (all, auto, mask:..., indices:...)");
+    malformed(path + ".spec: " + quoted_text(spec) + " is not a submatrix specification (all, auto, mask:..., indices:...)");
   }
   auto check_side = [&](const char* key, const std::vector<std::uint32_t>& side) {
     const std::string sp = join(path, key);
@@ -521,10 +570,10 @@ void check_vary(const json& value, const Certificate& cert) {
     for (std::uint32_t pos : side)
       if (varies[pos]) expected.push_back(pos);
     if (got != expected)
-      malformed(sp + ": records " + list_text(got) + ", but vary.spec " + quoted(spec) + " varies " +
+      malformed(sp + ": records " + list_text(got) + ", but vary.spec " + quoted_text(spec) + " varies " +
                 list_text(expected) + " of " + key);
     if (expected.empty())
-      malformed(sp + ": no position of " + key + " varies under vary.spec " + quoted(spec));
+      malformed(sp + ": no position of " + key + " varies under vary.spec " + quoted_text(spec));
   };
   check_side("I", cert.part_i);
   check_side("J", cert.part_j);
@@ -540,6 +589,31 @@ void check_vary(const json& value, const Certificate& cert) {
   };
   check_fixed("rows", cert.part_i, cert.rows);
   check_fixed("cols", cert.part_j, cert.cols);
+}
+
+// A `partition` object at `path`: I strictly increasing inside [0, H·W), I and J non-empty, and
+// bound to `spec` when present (certificates and witnesses alike; a bundle entry's must have
+// one). Returns the object.
+const json& read_partition(const json& value, const std::string& path, Matricization& m,
+                           bool spec_required = false) {
+  const json& partition = as_object(value, path);
+  const std::string ip = path + ".I";
+  const json& part_i = as_array(field(partition, path, "I"), ip);
+  if (part_i.empty() || part_i.size() >= m.positions)
+    malformed(ip + ": has " + std::to_string(part_i.size()) + " of " + std::to_string(m.positions) +
+              " positions; I and J must both be non-empty");
+  std::vector<bool> in_i(m.positions, false);
+  for (u64 t = 0; t < part_i.size(); ++t) {
+    const u64 pos = as_uint(part_i[t], ip + idx(t), 0, m.positions - 1, "[0, H*W)");
+    if (t > 0 && pos <= m.part_i.back()) malformed(ip + idx(t) + ": not strictly increasing");
+    m.part_i.push_back(std::uint32_t(pos));
+    in_i[pos] = true;
+  }
+  for (u64 pos = 0; pos < m.positions; ++pos)
+    if (!in_i[pos]) m.part_j.push_back(std::uint32_t(pos));
+  if (spec_required) field(partition, path, "spec");
+  if (auto spec = partition.find("spec"); spec != partition.end()) check_partition_spec(*spec, m, path);
+  return partition;
 }
 
 Certificate read_certificate(const json& doc) {
@@ -558,7 +632,7 @@ Certificate read_certificate(const json& doc) {
   if (!is_prime(cert.p)) malformed("claim.prime: " + std::to_string(cert.p) + " is not prime");
 
   const json& network = field(doc, "", "network");
-  read_network(network, cert);
+  read_network(network, cert, &cert, "network");
   const std::string recorded = string_field(doc, "", "network_sha256");
   const std::string computed = sha256_hex(network.dump());  // std::map keys: sorted; compact by default
 #ifndef SEPRANK_CHECK_FUZZ_IGNORE_HASH  // defined only by the fuzz target: lets a fuzzed network reach evaluation
@@ -567,21 +641,7 @@ Certificate read_certificate(const json& doc) {
               computed);
 #endif
 
-  const json& partition = as_object(field(doc, "", "partition"), "partition");
-  const json& part_i = as_array(field(partition, "partition", "I"), "partition.I");
-  if (part_i.empty() || part_i.size() >= cert.positions)
-    malformed("partition.I: has " + std::to_string(part_i.size()) + " of " + std::to_string(cert.positions) +
-              " positions; I and J must both be non-empty");
-  std::vector<bool> in_i(cert.positions, false);
-  for (u64 t = 0; t < part_i.size(); ++t) {
-    const u64 pos = as_uint(part_i[t], "partition.I" + idx(t), 0, cert.positions - 1, "[0, H*W)");
-    if (t > 0 && pos <= cert.part_i.back()) malformed("partition.I" + idx(t) + ": not strictly increasing");
-    cert.part_i.push_back(std::uint32_t(pos));
-    in_i[pos] = true;
-  }
-  for (u64 pos = 0; pos < cert.positions; ++pos)
-    if (!in_i[pos]) cert.part_j.push_back(std::uint32_t(pos));
-  if (auto spec = partition.find("spec"); spec != partition.end()) check_partition_spec(*spec, cert);
+  const json& partition = read_partition(field(doc, "", "partition"), "partition", cert);
 
   const json& evidence = as_object(field(doc, "", "evidence"), "evidence");
   auto read_assignments = [&](const char* key, u64 length, std::vector<std::vector<u64>>& out) {
@@ -686,20 +746,27 @@ u64 determinant_mod(std::vector<u64>& m, u64 r, u64 p, u64& zero_column) {
   return eliminate(d, r, p, zero_column);
 }
 
-// Throws a Verdict when the certificate is malformed.
-Verdict check_text(const std::string& text) {
+// ---- reading a document ----
+// The JSON document in text, as strictly as the spec asks (docs/certificate-format.md "What a
+// checker must verify", item 1); throws a malformed Verdict otherwise.
+json parse_document(const std::string& text) {
   // nlohmann skips a byte order mark, Python's json refuses it: the spec forbids it.
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) malformed("a byte order mark precedes the JSON text");
   json doc;
   try {
     doc = json::parse(text);  // nlohmann's parser is iterative: deep nesting cannot overflow the stack
-  } catch (const json::exception& e) {  // syntax (101) and numbers beyond a double (406)
-    std::string why = e.what();  // quotes the offending token, which may be thousands of digits
-    if (why.size() > 200) why = why.substr(0, 180) + "...";
+  } catch (const json::exception& e) {  // syntax (101; bytes after the document, lone surrogates
+    std::string why = e.what();         // too) and numbers beyond a double (406); the message
+    if (why.size() > 200) why = why.substr(0, 180) + "...";  // quotes the token: maybe huge
     malformed("invalid JSON: " + why);
   }
   DuplicateKeys duplicate_keys;
   json::sax_parse(text, &duplicate_keys);
+  return doc;
+}
+
+// Throws a Verdict when the certificate is malformed.
+Verdict check_certificate(const json& doc) {
   const Certificate cert = read_certificate(doc);
 
   const u64 r = cert.r, p = cert.p;
@@ -723,6 +790,307 @@ Verdict check_text(const std::string& text) {
   return {0, "rank >= " + std::to_string(r) + " over GF(" + std::to_string(p) + ")"};
 }
 
+// ---- cut witnesses (docs/cut-witness.md) ----
+// A decimal integer as the documents write it: ASCII digits without leading zero (zero is "0"),
+// after a '-' only where negative numbers are allowed; never "-0".
+bool is_decimal(const std::string& s, bool negative_allowed) {
+  const std::size_t sign = negative_allowed && !s.empty() && s[0] == '-' ? 1 : 0;
+  const std::string digits = s.substr(sign);
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+    return false;
+  return (digits.size() == 1 || digits[0] != '0') && !(sign && digits == "0");
+}
+
+// Compares two integers written as is_decimal() accepts them: negative, zero or positive.
+int compare_decimal(const std::string& a, const std::string& b) {
+  const bool a_negative = a[0] == '-', b_negative = b[0] == '-';
+  if (a_negative != b_negative) return a_negative ? -1 : 1;
+  const std::string_view x = std::string_view(a).substr(a_negative), y = std::string_view(b).substr(b_negative);
+  const int magnitude = x.size() != y.size() ? (x.size() < y.size() ? -1 : 1) : x.compare(y) < 0 ? -1 : x.compare(y) > 0;
+  return a_negative ? -magnitude : magnitude;
+}
+
+// A long number in a message: its first digits and its length.
+std::string short_number(const std::string& s) {
+  return s.size() <= 40 ? s : s.substr(0, 20) + "... (" + std::to_string(s.size()) + " digits)";
+}
+
+// An exact product of factors below 2^32, in base-10^9 limbs, least significant first.
+struct Product {
+  std::vector<u64> limbs{1};
+  void times(u64 factor) {  // limb·factor + carry < 10^9·2^32 + 2^32 < 2^64
+    u64 carry = 0;
+    for (u64& limb : limbs) {
+      const u64 x = limb * factor + carry;
+      limb = x % 1000000000, carry = x / 1000000000;
+    }
+    for (; carry != 0; carry /= 1000000000) limbs.push_back(carry % 1000000000);
+  }
+  std::string decimal() const {
+    std::string s = std::to_string(limbs.back());
+    for (std::size_t i = limbs.size() - 1; i-- > 0;) {
+      const std::string part = std::to_string(limbs[i]);
+      s += std::string(9 - part.size(), '0') + part;
+    }
+    return s;
+  }
+};
+
+// Whether the readings of layer index l (0 = layer 1) have a copy tensor of their own: the top
+// layer's, and those read by a gc layer; a pool layer's children belong to its vertex.
+bool own_vertex(const Matricization& m, std::size_t l) { return l + 1 == m.layers.size() || !m.layers[l + 1].pool; }
+
+// The unrolled network's size: its vertices plus edges, and its readings, counted from the
+// number of readings of each unit before anything is built; saturating at 2^62 (a deep
+// stride-1 stack overflows any integer type).
+struct NetworkSize {
+  u64 vertices_and_edges, readings;
+};
+
+NetworkSize network_size(const Matricization& m) {
+  constexpr u64 cap = u64(1) << 62;
+  auto add = [](u64 a, u128 b) { return u64(std::min<u128>(cap, a + b)); };
+  std::vector<u64> readings(m.layers.back().taps.size(), 0);  // of the current layer's units
+  readings[0] = 1;                                            // the top unit, path []
+  u64 size = m.positions, total_readings = 0;                 // the input vertices
+  for (std::size_t l = m.layers.size(); l-- > 0;) {
+    const Layer& layer = m.layers[l];
+    std::vector<u64> below(l > 0 ? m.layers[l - 1].taps.size() : 0, 0);
+    for (u64 u = 0; u < layer.taps.size(); ++u) {
+      const u64 n = readings[u];
+      if (n == 0) continue;
+      total_readings = add(total_readings, n);
+      if (own_vertex(m, l)) size = add(size, n);
+      if (l == 0 || !layer.pool) size = add(size, u128(n) * layer.taps[u].size());  // one edge per tap
+      if (l > 0)
+        for (const Tap& tap : layer.taps[u]) below[tap.input_position] = add(below[tap.input_position], n);
+    }
+    readings = std::move(below);
+  }
+  return {size, total_readings};
+}
+
+// The unrolled network of readings (docs/cut-witness.md "The tensor network a checker builds").
+// Vertices 0..H·W−1 are the inputs, the others copy tensors; reading 0 is the top unit's.
+struct Reading {
+  std::uint32_t layer, unit;  // layer index (0 = layer 1), unit in its output map
+  std::uint32_t vertex;       // vertex(P): its own copy tensor, or its pool reader's
+  std::uint32_t children = 0;  // layers >= 2: its first child reading's index in Network::child
+  std::uint32_t edges = 0;     // layer 1 and gc layers: the id of its first edge; one per tap
+};
+
+struct Network {
+  std::vector<Reading> readings;
+  std::vector<std::uint32_t> child;  // per reading of a layer >= 2, one reading per tap
+  std::vector<u64> vertex_cost;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> edge_ends;
+  std::vector<u64> edge_cost;
+};
+
+Network build_network(const Matricization& m) {
+  Network net;
+  net.vertex_cost.assign(m.positions, m.templates);
+  auto new_vertex = [&](u64 cost) {
+    net.vertex_cost.push_back(cost);
+    return std::uint32_t(net.vertex_cost.size() - 1);
+  };
+  auto new_edge = [&](std::uint32_t a, std::uint32_t b, u64 cost) {
+    net.edge_ends.emplace_back(a, b);
+    net.edge_cost.push_back(cost);
+  };
+  const std::uint32_t top = std::uint32_t(m.layers.size() - 1);
+  net.readings.push_back({top, 0, new_vertex(m.layers[top].channels_out)});
+  for (std::size_t i = 0; i < net.readings.size(); ++i) {  // breadth first: parents before children
+    const Reading reading = net.readings[i];                 // a copy: push_back reallocates
+    const Layer& layer = m.layers[reading.layer];
+    net.readings[i].children = std::uint32_t(net.child.size());
+    net.readings[i].edges = std::uint32_t(net.edge_ends.size());
+    for (const Tap& tap : layer.taps[reading.unit]) {
+      if (reading.layer == 0) {  // matrix F·W (F for a pool layer 1) from the input position
+        new_edge(tap.input_position, reading.vertex, std::min(m.templates, layer.channels_out));
+        continue;
+      }
+      const std::uint32_t below = reading.layer - 1;
+      const std::uint32_t vertex = layer.pool ? reading.vertex : new_vertex(layer.channels_in);
+      net.child.push_back(std::uint32_t(net.readings.size()));
+      net.readings.push_back({below, tap.input_position, vertex});
+      if (!layer.pool) new_edge(vertex, reading.vertex, std::min(layer.channels_in, layer.channels_out));
+    }
+  }
+  return net;
+}
+
+// Which tap of a unit has window offset k, if any (taps are in increasing k).
+std::optional<std::size_t> tap_with_offset(const std::vector<Tap>& taps, u64 k) {
+  auto it = std::lower_bound(taps.begin(), taps.end(), u128(k), [](const Tap& t, u128 v) { return t.offset < v; });
+  if (it == taps.end() || it->offset != k) return std::nullopt;
+  return std::size_t(it - taps.begin());
+}
+
+std::string layer_unit(const Reading& r) {
+  return "layer " + std::to_string(r.layer + 1) + " unit " + std::to_string(r.unit);
+}
+
+// The reading named by the first `length` offsets of path (from the top), or malformed.
+const Reading& reading_at(const Matricization& m, const Network& net, const std::vector<u64>& path,
+                          std::size_t length, const std::string& where) {
+  const Reading* r = &net.readings[0];
+  for (std::size_t t = 0; t < length; ++t) {
+    const std::string prefix = list_text(std::vector<u64>(path.begin(), path.begin() + std::ptrdiff_t(t + 1)));
+    if (r->layer == 0)
+      malformed(where + ": the path " + prefix + " names no reading: the offsets of " + layer_unit(*r) +
+                " read input positions");
+    const auto tap = tap_with_offset(m.layers[r->layer].taps[r->unit], path[t]);
+    if (!tap)
+      malformed(where + ": the path " + prefix + " names no reading: " + std::to_string(path[t]) +
+                " is not a window offset of " + layer_unit(*r) + " inside the map");
+    r = &net.readings[net.child[r->children + *tap]];
+  }
+  return *r;
+}
+
+// Throws a Verdict when the witness is malformed.
+Verdict check_witness(const json& doc) {
+  as_object(doc, "cut witness");
+  string_field(doc, "", "format", {"seprank-cut-witness"});
+  uint_field(doc, "", "format_version", 1, 1, "{1}");
+  string_field(doc, "", "seprank_version");
+  const json& claim = as_object(field(doc, "", "claim"), "claim");
+  string_field(claim, "claim", "statement");
+  const std::string bound = string_field(claim, "claim", "rank_at_most");
+  if (!is_decimal(bound, false) || bound == "0")
+    malformed("claim.rank_at_most: " + quoted_text(bound) +
+              " is not a positive decimal integer (digits only, no sign, no leading zero)");
+
+  Matricization m;
+  read_network(field(doc, "", "architecture"), m, nullptr, "architecture");
+  const NetworkSize size = network_size(m);
+  auto count = [](u64 n) { return n >= (u64(1) << 62) ? std::string("more than 2^62") : std::to_string(n); };
+  if (size.vertices_and_edges > kMaxNetworkSize)
+    malformed("architecture: its unrolled network has " + count(size.vertices_and_edges) +
+              " vertices and edges, more than the limit of 1000000");
+  if (size.readings > kMaxReadings)
+    malformed("architecture: its unrolled network has " + count(size.readings) +
+              " readings, more than the limit of 2000000");
+  read_partition(field(doc, "", "partition"), "partition", m);
+  const Network net = build_network(m);
+
+  // The cut items: each names one vertex or edge, and none twice.
+  const json& cut = as_array(field(doc, "", "cut"), "cut");
+  if (cut.size() > kMaxCutItems)
+    malformed("cut: " + std::to_string(cut.size()) + " items, more than the limit of 1000000");
+  std::vector<bool> vertex_cut(net.vertex_cost.size(), false), edge_cut(net.edge_cost.size(), false);
+  std::vector<u64> costs;
+  for (u64 i = 0; i < cut.size(); ++i) {
+    const std::string ip = "cut" + idx(i);
+    const json& item = as_object(cut[i], ip);
+    if (item.size() != 1)
+      malformed(ip + ": expected exactly one key (\"input\", \"unit\" or \"matrix\"), got " +
+                std::to_string(item.size()));
+    const std::string key = item.begin().key(), kp = ip + "." + key;
+    const json& value = item.begin().value();
+    std::vector<u64> path;
+    if (key == "unit" || key == "matrix") {
+      as_array(value, kp);
+      for (u64 t = 0; t < value.size(); ++t) path.push_back(as_uint(value[t], kp + idx(t), 0, ~u64(0), "[0, 2^64)"));
+    }
+    std::vector<bool>* cut_set = &vertex_cut;
+    u64 element = 0;
+    if (key == "input") {
+      element = as_uint(value, kp, 0, m.positions - 1, "[0, H*W)");
+    } else if (key == "unit") {
+      const Reading& r = reading_at(m, net, path, path.size(), kp);
+      if (!own_vertex(m, r.layer))
+        malformed(kp + ": the reading " + list_text(path) + " of " + layer_unit(r) +
+                  " has no vertex of its own: the pool layer " + std::to_string(r.layer + 2) +
+                  " reads it, and it belongs to its reader's vertex");
+      element = r.vertex;
+    } else if (key == "matrix") {
+      if (path.empty()) malformed(kp + ": the empty path names no matrix (its last offset is the reading offset)");
+      const Reading& reader = reading_at(m, net, path, path.size() - 1, kp);
+      const auto tap = tap_with_offset(m.layers[reader.layer].taps[reader.unit], path.back());
+      if (!tap)
+        malformed(kp + ": the path " + list_text(path) + " names no matrix: " + std::to_string(path.back()) +
+                  " is not a window offset of " + layer_unit(reader) + " inside the map");
+      if (reader.layer > 0 && m.layers[reader.layer].pool)
+        malformed(kp + ": the path " + list_text(path) + " names no matrix: the pool " + layer_unit(reader) +
+                  " reads its children through none (they belong to its vertex)");
+      cut_set = &edge_cut;
+      element = reader.edges + *tap;
+    } else {
+      malformed(ip + ": unexpected key " + json(key).dump(-1, ' ', false, json::error_handler_t::replace) +
+                ", expected \"input\", \"unit\" or \"matrix\"");
+    }
+    if ((*cut_set)[element]) malformed(ip + ": names the same " + (key == "matrix" ? "edge" : "vertex") +
+                                       " of the network as an earlier item");
+    (*cut_set)[element] = true;
+    costs.push_back(cut_set == &edge_cut ? net.edge_cost[element] : net.vertex_cost[element]);
+  }
+
+  // Breadth-first search from I's uncut inputs through what the cut leaves.
+  const std::size_t vertices = net.vertex_cost.size();
+  std::vector<std::uint32_t> first(vertices + 1, 0), neighbours;
+  for (std::size_t e = 0; e < net.edge_ends.size(); ++e)
+    if (!edge_cut[e]) ++first[net.edge_ends[e].first + 1], ++first[net.edge_ends[e].second + 1];
+  for (std::size_t v = 0; v < vertices; ++v) first[v + 1] += first[v];
+  neighbours.resize(first[vertices]);
+  std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
+  for (std::size_t e = 0; e < net.edge_ends.size(); ++e)
+    if (!edge_cut[e]) {
+      const auto [a, b] = net.edge_ends[e];
+      neighbours[fill[a]++] = b, neighbours[fill[b]++] = a;
+    }
+  constexpr std::uint32_t unreached = ~std::uint32_t(0);
+  std::vector<std::uint32_t> origin(vertices, unreached), queue;  // origin: the I input it came from
+  for (std::uint32_t p : m.part_i)
+    if (!vertex_cut[p]) origin[p] = p, queue.push_back(p);
+  for (std::size_t head = 0; head < queue.size(); ++head) {
+    const std::uint32_t v = queue[head];
+    for (std::uint32_t k = first[v]; k < first[v + 1]; ++k) {
+      const std::uint32_t w = neighbours[k];
+      if (!vertex_cut[w] && origin[w] == unreached) origin[w] = origin[v], queue.push_back(w);
+    }
+  }
+  for (std::uint32_t q : m.part_j)  // the lowest J input reached: the same whatever the search order
+    if (origin[q] != unreached)
+      return {1, "refuted: the cut does not separate I from J: input " + std::to_string(q) +
+                     " of J is still connected to input " + std::to_string(origin[q]) + " of I"};
+
+  // The product of the costs, exactly; it stops once it has more limbs than B could fill.
+  const std::size_t most_limbs = (bound.size() + 8) / 9;
+  Product product;
+  u64 chunk = 1;  // factors gathered below 2^32 (each cost is at most 4096)
+  bool beyond = false;
+  for (std::size_t i = 0; i <= costs.size() && !beyond; ++i) {
+    if (i == costs.size() || chunk * costs[i] >= (u64(1) << 32)) {
+      product.times(chunk);
+      chunk = 1;
+      beyond = product.limbs.size() > most_limbs;
+    }
+    if (i < costs.size()) chunk *= costs[i];
+  }
+  const std::string got = beyond ? "" : product.decimal();
+  if (got != bound)
+    return {1, "refuted: the costs of the " + std::to_string(costs.size()) + " cut items multiply to " +
+                   (beyond ? "more than " + short_number(bound) : short_number(got)) +
+                   ", but claim.rank_at_most is " + short_number(bound)};
+  return {0, "rank <= " + bound + " for all weights"};
+}
+
+// What `seprank-check FILE` checks: a certificate, a witness, or either as "format" says.
+enum class Kind { certificate, witness, either };
+
+Verdict check_text(const std::string& text, Kind kind) {
+  const json doc = parse_document(text);
+  if (kind == Kind::either) {
+    as_object(doc, "document");
+    kind = string_field(doc, "", "format", {"seprank-certificate", "seprank-cut-witness"}) == "seprank-certificate"
+               ? Kind::certificate
+               : Kind::witness;
+  }
+  return kind == Kind::certificate ? check_certificate(doc) : check_witness(doc);
+}
+
 // Every way a check can end, as a verdict: thrown ones, and exceptions a bug or the
 // allocator may raise (a checker must still print one line).
 template <class Check>
@@ -732,7 +1100,7 @@ Verdict verdict_of(Check check) noexcept {
   } catch (const Verdict& early) {
     return early;
   } catch (const std::bad_alloc&) {
-    return {2, "malformed: out of memory while reading the certificate"};
+    return {2, "malformed: out of memory while reading the document"};
   } catch (const std::exception& e) {
     return {2, std::string("malformed: ") + e.what()};
   } catch (...) {
@@ -740,12 +1108,405 @@ Verdict verdict_of(Check check) noexcept {
   }
 }
 
+// ---- proof bundles (docs/proof-bundle.md, "What a checker verifies" items 1-4) ----
+// Two passes, so that both checkers give the same exit code: first the form of everything
+// (any failure malformed, 2, or 3 when a file cannot be read), then what the bundle claims
+// (any failure refuted, 1).
+[[noreturn]] void refuted(const std::string& what) { throw Verdict{1, "refuted: " + what}; }
+
+// Runs f; a Verdict it throws gets `where` in front of its message.
+template <class F>
+auto located(const std::string& where, F f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (Verdict& verdict) {
+    verdict.message = where + ": " + verdict.message;
+    throw;
+  }
+}
+
+// The bytes of a file; nullopt, with the reason in `error`, when it cannot be read.
+std::optional<std::string> read_bytes(const std::string& name, std::string& error) {
+  std::FILE* file = std::fopen(name.c_str(), "rb");
+  if (!file) {
+    error = std::strerror(errno);
+    return std::nullopt;
+  }
+  std::string text;
+  char buffer[1 << 16];
+  for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, file)) > 0;) text.append(buffer, got);
+  const bool read_failed = std::ferror(file);
+  const int read_errno = errno;
+  std::fclose(file);
+  if (read_failed) {
+    error = std::strerror(read_errno);
+    return std::nullopt;
+  }
+  return text;
+}
+
+// The canonical path of an existing file, or "" (then errno says why).
+std::string real_path(const std::string& name) {
+  char* resolved = ::realpath(name.c_str(), nullptr);
+  if (!resolved) return "";
+  std::string result = resolved;
+  std::free(resolved);
+  return result;
+}
+
+// The bytes of the file a path in the manifest names, at `key`: the path is relative, made of
+// '/'-separated components none of which is empty, ".", ".." or holds a backslash; it resolves
+// (symbolic links followed) to a place inside DIR, and the file itself is a regular file, not a
+// symbolic link. A missing file is malformed; one that exists but cannot be read, 3.
+std::string bundle_file(const std::string& dir, const json& value, const std::string& key) {
+  if (!value.is_string()) malformed(key + ": expected a string, got " + describe(value));
+  const std::string path = value.get<std::string>();
+  const std::string shown = quoted_text(path, 200);
+  std::string full = dir;
+  for (std::size_t pos = 0;;) {
+    const std::size_t slash = std::min(path.find('/', pos), path.size());
+    const std::string part = path.substr(pos, slash - pos);
+    if (part.empty() || part == "." || part == ".." || part.find_first_of(std::string("\\\0", 2)) != std::string::npos)
+      malformed(key + ": " + shown + " is not a relative path inside the bundle (a component is empty, ., .., "
+                "or holds a backslash or NUL)");
+    full += "/" + part;
+    if (slash == path.size()) break;
+    pos = slash + 1;
+  }
+  struct stat info;
+  if (::lstat(full.c_str(), &info) != 0) {
+    if (errno == ENOENT) malformed(key + ": " + shown + ": no such file in the bundle");
+    throw Verdict{3, "cannot read " + full + ": " + std::strerror(errno)};
+  }
+  const std::string root = real_path(dir), resolved = real_path(full);
+  if (root.empty() || resolved.empty()) throw Verdict{3, "cannot read " + full + ": " + std::strerror(errno)};
+  if (resolved.rfind(root == "/" ? root : root + "/", 0) != 0)
+    malformed(key + ": " + shown + " leads outside the bundle directory");
+  if (!S_ISREG(info.st_mode)) malformed(key + ": " + shown + " is not a regular file");
+  std::string error;
+  const std::optional<std::string> bytes = read_bytes(full, error);
+  if (!bytes) throw Verdict{3, "cannot read " + full + ": " + error};
+  return *bytes;
+}
+
+// The lowercase hex SHA-256 recorded at obj[key] must be that of `bytes`.
+void same_sha256(const std::string& bytes, const json& obj, const std::string& path, const char* key) {
+  const std::string recorded = string_field(obj, path, key);
+  const std::string computed = sha256_hex(bytes);
+  if (recorded != computed)
+    malformed(join(path, key) + ": records " + quoted_text(recorded, 80) + ", but the file's SHA-256 is " + computed);
+}
+
+// obj[key] when it is null (nullopt) or a string (else malformed).
+std::optional<std::string> string_or_null(const json& obj, const std::string& path, const char* key) {
+  const json& v = field(obj, path, key);
+  if (v.is_null()) return std::nullopt;
+  if (!v.is_string()) malformed(join(path, key) + ": expected a string or null, got " + describe(v));
+  return v.get<std::string>();
+}
+
+bool bool_field(const json& obj, const std::string& path, const char* key) {
+  const json& v = field(obj, path, key);
+  if (!v.is_boolean()) malformed(join(path, key) + ": expected a boolean, got " + describe(v));
+  return v.get<bool>();
+}
+
+// A checked evidence file: its own verdict (verified or refuted; malformed ends the first pass)
+// and what it states, for the comparisons with its entry.
+struct Evidence {
+  std::string path;  // as the manifest records it
+  Verdict verdict;
+  std::string number;                  // rank_at_least (certificate) or rank_at_most (witness)
+  std::optional<u64> prime;            // certificates only
+  std::string architecture, i, spec;   // canonical JSON: network without weights (or architecture), I, spec
+};
+
+// One claim on one instance, as the first pass read it.
+struct Entry {
+  std::string where;  // "theorem C2 claim 1 instance 3"
+  std::string theorem;                 // its id
+  std::pair<u64, u64> claim_instance;
+  std::string verdict;
+  std::vector<std::string> not_null;  // of an N/A entry: the keys that should be null and are not
+  std::optional<std::string> lower, upper, r, b;  // L, U, r, B: decimal integers
+  std::string architecture, i, spec;              // canonical JSON, as in Evidence
+  std::optional<Evidence> certificate, cut_witness;
+};
+
+Evidence read_evidence(const std::string& dir, const json& e, const std::string& ep, const char* key,
+                       const char* sha_key, bool certificate) {
+  Evidence evidence;
+  evidence.path = e[key].get<std::string>();
+  const std::string bytes = bundle_file(dir, e[key], join(ep, key));
+  same_sha256(bytes, e, ep, sha_key);
+  evidence.verdict = verdict_of([&] { return check_text(bytes, certificate ? Kind::certificate : Kind::witness); });
+  if (evidence.verdict.exit_code == 2)
+    throw Verdict{2, std::string(certificate ? "certificate " : "cut witness ") + evidence.path + ": " +
+                         evidence.verdict.message};
+  const json doc = json::parse(bytes);  // well-formed: every key below is there, with its type
+  const json& partition = doc["partition"];
+  evidence.i = partition["I"].dump();
+  evidence.spec = partition.contains("spec") ? partition["spec"].dump() : "null";
+  if (certificate) {
+    evidence.number = std::to_string(doc["claim"]["rank_at_least"].get<u64>());
+    evidence.prime = doc["claim"]["prime"].get<u64>();
+    json network = doc["network"];  // without weights: input, templates, padding, sharing, layers
+    network.erase("representation"), network.erase("readout");
+    for (json& layer : network["layers"]) layer.erase("weights");
+    evidence.architecture = network.dump();
+  } else {
+    evidence.number = doc["claim"]["rank_at_most"].get<std::string>();
+    evidence.architecture = doc["architecture"].dump();
+  }
+  return evidence;
+}
+
+// First pass over an entry: keys, types, values' syntax, its architecture and partition, and its
+// evidence files' hashes and form.
+Entry read_entry(const std::string& dir, const json& e, const std::string& ep, const std::string& where) {
+  Entry entry;
+  entry.where = where;
+  string_field(e, ep, "claim_name");
+  const json& parameters = as_object(field(e, ep, "parameters"), join(ep, "parameters"));
+  for (const auto& item : parameters.items())
+    if (!item.value().is_string())
+      malformed(join(ep, "parameters") + "." + item.key() + ": expected a string, got " + describe(item.value()));
+  const json& hypotheses = as_array(field(e, ep, "hypotheses"), join(ep, "hypotheses"));
+  for (u64 h = 0; h < hypotheses.size(); ++h)
+    if (!hypotheses[h].is_string())
+      malformed(join(ep, "hypotheses") + idx(h) + ": expected a string, got " + describe(hypotheses[h]));
+  entry.verdict = string_field(e, ep, "verdict", {"PROVEN", "CONSISTENT", "UNCONFIRMED", "REFUTED", "SKIPPED", "N/A"});
+  const bool not_applicable = entry.verdict == "N/A";
+  auto bound = [&](const char* key) -> std::optional<std::string> {  // null or {"expression", "value"}
+    const json& v = field(e, ep, key);
+    if (v.is_null()) return std::nullopt;
+    const std::string bp = join(ep, key);
+    as_object(v, bp);
+    string_field(v, bp, "expression");
+    field(v, bp, "value");
+    if (not_applicable) return std::nullopt;  // (must be null: the second pass says so)
+    const std::string value = string_field(v, bp, "value");
+    if (!is_decimal(value, true))
+      malformed(bp + ".value: " + quoted_text(value) + " is not a decimal integer (optional -, digits, no leading zero)");
+    return value;
+  };
+  entry.lower = bound("lower"), entry.upper = bound("upper");
+  entry.r = string_or_null(e, ep, "certified_rank");
+  entry.b = string_or_null(e, ep, "min_cut");
+  if (entry.r && !is_decimal(*entry.r, false))
+    malformed(join(ep, "certified_rank") + ": " + quoted_text(*entry.r) + " is not a decimal integer >= 0");
+  if (entry.b && (!is_decimal(*entry.b, false) || *entry.b == "0"))
+    malformed(join(ep, "min_cut") + ": " + quoted_text(*entry.b) + " is not a decimal integer >= 1");
+  for (const char* key : {"certificate", "cut_witness"}) {
+    const std::string sha_key = std::string(key) + "_sha256";
+    if (string_or_null(e, ep, key).has_value() != string_or_null(e, ep, sha_key.c_str()).has_value())
+      malformed(join(ep, sha_key.c_str()) + ": present exactly when " + key + " is");
+  }
+  const json& architecture = field(e, ep, "architecture");
+  const json& partition = field(e, ep, "partition");
+  if (not_applicable) {  // hypotheses false: nothing else is recorded (the second pass checks it)
+    for (const char* key : {"lower", "upper", "architecture", "partition", "certified_rank", "min_cut", "certificate",
+                            "cut_witness"})
+      if (!e[key].is_null()) entry.not_null.push_back(key);
+  } else {
+    Matricization m;
+    read_network(architecture, m, nullptr, join(ep, "architecture"), true);
+    read_partition(partition, join(ep, "partition"), m, true);
+    entry.architecture = architecture.dump();
+    entry.i = partition["I"].dump(), entry.spec = partition["spec"].dump();
+  }
+  if (!e["certificate"].is_null())
+    entry.certificate = read_evidence(dir, e, ep, "certificate", "certificate_sha256", true);
+  if (!e["cut_witness"].is_null())
+    entry.cut_witness = read_evidence(dir, e, ep, "cut_witness", "cut_witness_sha256", false);
+  return entry;
+}
+
+// The verdict docs/proof-bundle.md defines as a function of (L, U, r, B).
+std::string verdict_of_numbers(const Entry& e) {
+  auto less = [](const std::string& a, const std::string& b) { return compare_decimal(a, b) < 0; };
+  std::vector<std::string> parts;
+  if (e.lower)
+    parts.push_back(e.b && less(*e.b, *e.lower) ? "REFUTED"
+                    : !e.r                      ? "SKIPPED"
+                    : !less(*e.r, *e.lower)     ? "PROVEN"
+                                                : "UNCONFIRMED");
+  if (e.upper)
+    parts.push_back(e.b && !less(*e.upper, *e.b) ? "PROVEN"
+                    : e.r && less(*e.upper, *e.r) ? "REFUTED"
+                    : e.r                         ? "CONSISTENT"
+                                                  : "SKIPPED");
+  if (!e.lower && !e.upper) parts.push_back(e.r && e.b ? "PROVEN" : "SKIPPED");
+  for (const char* status : {"REFUTED", "UNCONFIRMED", "SKIPPED", "CONSISTENT"})
+    if (std::find(parts.begin(), parts.end(), status) != parts.end()) return status;
+  return "PROVEN";
+}
+
+// Second pass over an entry: an N/A entry records nothing else; evidence present exactly when
+// its number needs it, verified, and about the entry's numbers, network and partition; r <= B;
+// the verdict the function of its numbers.
+void check_entry(const Entry& e, u64 prime) {
+  if (e.verdict == "N/A") {  // its hypotheses are not evaluated here (item 5, Python's)
+    if (!e.not_null.empty()) refuted(e.not_null.front() + " is not null, but the entry is N/A");
+    return;
+  }
+  if (e.certificate.has_value() != (e.r && *e.r != "0"))
+    refuted(std::string(e.certificate ? "a certificate is recorded" : "no certificate is recorded") +
+            ", but one backs certified_rank exactly when it is >= 1");
+  if (e.cut_witness.has_value() != e.b.has_value())
+    refuted(std::string(e.cut_witness ? "a cut witness is recorded" : "no cut witness is recorded") +
+            ", but one backs min_cut exactly when there is one");
+  auto about = [&](const Evidence& evidence, const char* what, const std::string& number, const char* number_key,
+                   const std::string& architecture) {
+    const std::string name = std::string(what) + " " + evidence.path;
+    if (evidence.verdict.exit_code != 0) throw Verdict{evidence.verdict.exit_code, name + ": " + evidence.verdict.message};
+    if (evidence.number != number)
+      refuted(name + " proves " + short_number(evidence.number) + ", but " + number_key + " is " + short_number(number));
+    if (evidence.prime && *evidence.prime != prime)
+      refuted(name + " is over GF(" + std::to_string(*evidence.prime) + "), the bundle's prime is " + std::to_string(prime));
+    if (evidence.architecture != architecture)
+      refuted(name + ": its network differs from the entry's architecture (" +
+              (evidence.prime ? "input, templates, padding, sharing, layers" : "input, templates, padding, layers") + ")");
+    if (evidence.i != e.i || evidence.spec != e.spec)
+      refuted(name + " is for the partition I = " + short_number(evidence.i) + ", spec " + short_number(evidence.spec) +
+              "; the entry's is I = " + short_number(e.i) + ", spec " + short_number(e.spec));
+  };
+  if (e.certificate) about(*e.certificate, "certificate", *e.r, "certified_rank", e.architecture);
+  if (e.cut_witness) {
+    json architecture = json::parse(e.architecture);
+    architecture.erase("sharing");
+    about(*e.cut_witness, "cut witness", *e.b, "min_cut", architecture.dump());
+  }
+  if (e.r && e.b && compare_decimal(*e.r, *e.b) > 0)
+    refuted("certified_rank " + short_number(*e.r) + " exceeds min_cut " + short_number(*e.b) +
+            ": a certificate and a witness of the same matrix contradict each other");
+  const std::string expected = verdict_of_numbers(e);
+  auto text = [](const std::optional<std::string>& v) { return v ? short_number(*v) : std::string("none"); };
+  if (expected != e.verdict)
+    refuted("the verdict is " + e.verdict + ", but (L, U, r, B) = (" + text(e.lower) + ", " + text(e.upper) + ", " +
+            text(e.r) + ", " + text(e.b) + ") make it " + expected);
+}
+
+Verdict check_bundle_dir(const std::string& dir) {
+  struct stat info;
+  if (::stat(dir.c_str(), &info) != 0) return {3, "cannot read " + dir + ": " + std::strerror(errno)};
+  if (!S_ISDIR(info.st_mode)) return {3, "cannot read " + dir + ": not a directory"};
+  std::string error;
+  const std::optional<std::string> text = read_bytes(dir + "/manifest.json", error);
+  if (!text) return {3, "cannot read " + dir + "/manifest.json: " + error};
+
+  // First pass: the form of everything.
+  const json doc = located("manifest.json", [&] { return parse_document(*text); });
+  u64 prime = 0;
+  located("manifest.json", [&] {
+    as_object(doc, "manifest");
+    string_field(doc, "", "format", {"seprank-proof-bundle"});
+    uint_field(doc, "", "format_version", 1, 1, "{1}");
+    string_field(doc, "", "seprank_version");
+    prime = uint_field(doc, "", "prime", 2, (u64(1) << 63) - 1, "[2, 2^63)");
+    if (!is_prime(prime)) malformed("prime: " + std::to_string(prime) + " is not prime");
+    if (!field(doc, "", "seed").is_number_integer())
+      malformed("seed: expected an integer, got " + describe(doc["seed"]));
+    bool_field(doc, "", "extended");
+    const json& summary = as_object(field(doc, "", "summary"), "summary");
+    for (const char* key : {"proven", "consistent", "unconfirmed", "refuted", "skipped", "not_applicable", "checks",
+                            "evidence_checked"})
+      uint_field(summary, "summary", key, 0, ~u64(0), "[0, 2^64)");
+    bool_field(summary, "summary", "ok");
+    as_array(field(doc, "", "theorems"), "theorems");
+  });
+  const json& theorems = doc["theorems"];
+  std::set<std::string> ids;
+  std::vector<Entry> entries;
+  for (u64 t = 0; t < theorems.size(); ++t) {
+    const std::string tp = "theorems" + idx(t);
+    const std::string id = located("manifest.json", [&] {
+      as_object(theorems[t], tp);
+      const std::string name = string_field(theorems[t], tp, "id");
+      if (name.empty() || !std::all_of(name.begin(), name.end(), [](char ch) {
+            return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+                   ch == '_';
+          }))
+        malformed(tp + ".id: " + quoted_text(name) + " is not made of ASCII letters, digits, - and _");
+      if (!ids.insert(name).second) malformed(tp + ".id: " + quoted_text(name) + " appears twice");
+      return name;
+    });
+    const json& entry_list = located("theorem " + id, [&]() -> const json& {
+      const std::string file = string_field(theorems[t], tp, "file");
+      if (file != "theorems/" + id + ".toml")
+        malformed(tp + ".file: " + quoted_text(file, 200) + " is not \"theorems/" + id + ".toml\"");
+      same_sha256(bundle_file(dir, theorems[t]["file"], tp + ".file"), theorems[t], tp, "file_sha256");
+      return as_array(field(theorems[t], tp, "entries"), tp + ".entries");
+    });
+    for (u64 k = 0; k < entry_list.size(); ++k) {
+      const std::string ep = tp + ".entries" + idx(k);
+      const json& e = entry_list[k];
+      std::string where = "theorem " + id + " " + ep;  // until its claim and instance are read
+      try {
+        as_object(e, ep);
+        const u64 claim = uint_field(e, ep, "claim", 1, ~u64(0), "[1, 2^64)");
+        const u64 instance = uint_field(e, ep, "instance", 1, ~u64(0), "[1, 2^64)");
+        where = "theorem " + id + " claim " + std::to_string(claim) + " instance " + std::to_string(instance);
+        entries.push_back(read_entry(dir, e, ep, where));
+        entries.back().theorem = id, entries.back().claim_instance = {claim, instance};
+      } catch (Verdict& verdict) {
+        verdict.message = where + ": " + verdict.message;
+        throw;
+      }
+    }
+  }
+  // Second pass: what the bundle claims. Each entry (one per claim and instance of a theorem
+  // file), then the summary.
+  u64 evidence = 0;
+  std::set<std::pair<std::string, std::pair<u64, u64>>> seen;
+  for (const Entry& e : entries) {
+    located(e.where, [&] {
+      if (!seen.insert({e.theorem, e.claim_instance}).second)
+        refuted("a second entry for this claim and instance");
+      check_entry(e, prime);
+    });
+    evidence += e.certificate.has_value() + e.cut_witness.has_value();
+  }
+  auto count = [&](const char* verdict) {
+    return u64(std::count_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.verdict == verdict; }));
+  };
+  const u64 proven = count("PROVEN"), refuted_count = count("REFUTED");
+  const std::pair<const char*, u64> expected[] = {
+      {"proven", proven},        {"consistent", count("CONSISTENT")}, {"unconfirmed", count("UNCONFIRMED")},
+      {"refuted", refuted_count}, {"skipped", count("SKIPPED")},      {"not_applicable", count("N/A")},
+      {"checks", entries.size()}, {"evidence_checked", proven + refuted_count}};
+  const json& summary = doc["summary"];
+  located("manifest.json", [&] {
+    for (const auto& [key, value] : expected)
+      if (summary[key].get<u64>() != value)
+        refuted("summary." + std::string(key) + " records " + summary[key].dump() + ", the entries give " +
+                std::to_string(value));
+    const bool ok = refuted_count == 0 && count("UNCONFIRMED") == 0;
+    if (summary["ok"].get<bool>() != ok)
+      refuted("summary.ok records " + summary["ok"].dump() + ", the entries give " + (ok ? "true" : "false"));
+  });
+  return {0, "bundle of " + std::to_string(entries.size()) + " verdicts (" + std::to_string(proven) + " PROVEN, " +
+                 std::to_string(refuted_count) + " REFUTED), " + std::to_string(evidence) + " pieces of evidence checked"};
+}
+
 }  // namespace
 
 namespace seprank_check {
 
 Verdict check_certificate_text(const std::string& text) {
-  return verdict_of([&] { return check_text(text); });
+  return verdict_of([&] { return check_text(text, Kind::certificate); });
+}
+
+Verdict check_cut_witness_text(const std::string& text) {
+  return verdict_of([&] { return check_text(text, Kind::witness); });
+}
+
+Verdict check_evidence_text(const std::string& text) {
+  return verdict_of([&] { return check_text(text, Kind::either); });
+}
+
+Verdict check_bundle(const std::string& dir) {
+  return verdict_of([&] { return check_bundle_dir(dir); });
 }
 
 std::string verdict_line(const Verdict& verdict) {
@@ -758,26 +1519,34 @@ std::string verdict_line(const Verdict& verdict) {
 }  // namespace seprank_check
 
 #ifndef SEPRANK_CHECK_NO_MAIN
-namespace {
-
-Verdict check_file(const char* file_name) {
-  std::FILE* file = std::fopen(file_name, "rb");
-  if (!file) return {3, std::string("cannot read ") + file_name + ": " + std::strerror(errno)};
-  std::string text;
-  char buffer[1 << 16];
-  for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, file)) > 0;) text.append(buffer, got);
-  const bool read_failed = std::ferror(file);
-  const int read_errno = errno;
-  std::fclose(file);
-  if (read_failed) return {3, std::string("cannot read ") + file_name + ": " + std::strerror(read_errno)};
-  return seprank_check::check_certificate_text(text);
-}
-
-}  // namespace
+#ifndef SEPRANK_VERSION
+#define SEPRANK_VERSION "unknown"
+#endif
 
 int main(int argc, char** argv) {
-  const Verdict verdict = argc == 2 ? verdict_of([&] { return check_file(argv[1]); })
-                                    : Verdict{3, "usage: seprank-check FILE"};
+  const std::string first = argc >= 2 ? argv[1] : "";
+  if (argc == 2 && first == "--help") {
+    std::cout << "usage: seprank-check FILE            check a certificate or a cut witness\n"
+                 "       seprank-check --bundle DIR    check a proof bundle: every verdict and its evidence\n"
+                 "       seprank-check --help | --version\n"
+                 "FILE is a certificate (docs/certificate-format.md) or a cut witness (docs/cut-witness.md),\n"
+                 "told apart by its \"format\"; DIR holds manifest.json (docs/proof-bundle.md).\n"
+                 "Prints one line, VERIFIED: ... or NOT VERIFIED: ..., and exits 0 (verified),\n"
+                 "1 (refuted), 2 (malformed) or 3 (cannot read, or usage).\n";
+    return 0;
+  }
+  if (argc == 2 && first == "--version") {
+    std::cout << "seprank-check " << SEPRANK_VERSION << std::endl;
+    return 0;
+  }
+  Verdict verdict{3, "usage: seprank-check FILE | --bundle DIR | --help | --version"};
+  if (argc == 3 && first == "--bundle") {
+    verdict = seprank_check::check_bundle(argv[2]);
+  } else if (argc == 2 && first != "--bundle") {
+    std::string error;
+    const std::optional<std::string> text = read_bytes(first, error);
+    verdict = text ? seprank_check::check_evidence_text(*text) : Verdict{3, "cannot read " + first + ": " + error};
+  }
   std::cout << seprank_check::verdict_line(verdict) << std::endl;
   return verdict.exit_code;
 }
