@@ -230,9 +230,10 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
                : has(Status::consistent)  ? Status::consistent
                                           : Status::proven;
   for (const std::string& n : notes) out.note += (out.note.empty() ? "" : "; ") + n;
-  // The certificate was verified when it was made (checked_certificate). A rank of 0 needs no
-  // certificate (rank >= 0 is trivial). Cut witnesses are not yet checked in-process.
-  out.evidence_checked = (out.status == Status::proven || out.status == Status::refuted) && !rests_on_witness &&
+  // The certificate was verified when it was made (checked_certificate); the witness is
+  // verified here. A rank of 0 needs no certificate (rank >= 0 is trivial).
+  if (rests_on_witness) require_cut_witness_verified(out.cut_witness.dump(), out.min_cut, where);
+  out.evidence_checked = (out.status == Status::proven || out.status == Status::refuted) &&
                          (!rests_on_certificate || !out.certificate.is_null() || best->rank == 0);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

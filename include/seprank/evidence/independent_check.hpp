@@ -13,6 +13,7 @@ struct Verdict {
   std::string message;  // after "VERIFIED: " or "NOT VERIFIED: "
 };
 Verdict check_certificate_text(const std::string& text);
+Verdict check_cut_witness_text(const std::string& text);
 
 }  // namespace seprank_check
 
@@ -23,5 +24,8 @@ namespace seprank {
 // ("rank >= r over GF(p)"): evidence the producer wrote and the checker rejects is a bug.
 void require_certificate_verified(const std::string& text, const std::string& expected_statement,
                                   const std::string& what);
+
+// The same for a cut witness of "rank <= `bound` for all weights".
+void require_cut_witness_verified(const std::string& text, const std::string& bound, const std::string& what);
 
 }  // namespace seprank
