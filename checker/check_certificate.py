@@ -43,7 +43,7 @@ VERSION = "check_certificate.py 0.1.0 (certificate, cut witness and proof bundle
 MAX_R, MAX_POSITIONS, MAX_M, MAX_CHANNELS, MAX_LAYERS, MAX_WEIGHTS = 16384, 64, 64, 4096, 64, 10**6
 MAX_NETWORK = 10**6  # vertices + edges of a witness's unrolled network (docs/cut-witness.md)
 MAX_CUT_ITEMS = 10**6
-MAX_READINGS = 2 * 10**6  # memory guard; beyond MAX_NETWORK only through stacked pool layers
+MAX_READINGS = 2 * 10**6  # reachable within MAX_NETWORK only through stacked pool layers
 MAX_DEPTH = 256  # arrays and objects nested deeper are malformed anywhere in the document
 CACHE_BUDGET = 1 << 21  # integers kept in memoized unit outputs (see make_forward)
 MR_BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)  # exact for n < 3.3e24
@@ -572,7 +572,7 @@ class Network:
         """The reading a path of offsets names, or None."""
         r = 0
         for t, k in enumerate(array(path, where)):
-            typed(k, f"{where}[{t}]", int)
+            integer(k, f"{where}[{t}]", 0, 2**64)  # offsets are 64-bit, like windows (even where R^2 is not)
             child = None if self.layer[r] == 1 else self.index[self.layer[r] - 1][self.unit[r]].get(k)
             if child is None:
                 return None
@@ -598,7 +598,7 @@ class Network:
             if not array(value, where + ".matrix"):
                 raise malformed(where + ".matrix", "the path of a matrix is not empty")
             r = self.reading(value[:-1], where + ".matrix")
-            k = typed(value[-1], f"{where}.matrix[{len(value) - 1}]", int)
+            k = integer(value[-1], f"{where}.matrix[{len(value) - 1}]", 0, 2**64)
             child = None if r is None else self.index[self.layer[r] - 1][self.unit[r]].get(k)
             if child is None:
                 raise malformed(where + ".matrix", f"{show(value)} names no reading's offset")

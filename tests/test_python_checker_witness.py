@@ -269,6 +269,8 @@ def mutants(witness):
     edit("an item with two keys", 2, lambda d: d["cut"].append({"input": 0, "unit": []}))
     edit("an unknown item", 2, lambda d: d["cut"].append({"bond": [0]}))
     edit("a unit path that names no reading", 2, lambda d: d["cut"].append({"unit": [999]}))
+    edit("a unit path with an offset of 2^64", 2, lambda d: d["cut"].append({"unit": [2**64]}))
+    edit("a matrix path with a negative offset", 2, lambda d: d["cut"].append({"matrix": [-1]}))
     edit("a unit path with a boolean", 2, lambda d: d["cut"].append({"unit": [True]}))
     edit("a matrix with an empty path", 2, lambda d: d["cut"].append({"matrix": []}))
     edit("a matrix past the inputs", 2, lambda d: d["cut"].append({"matrix": [0] * (len(d["architecture"]["layers"]) + 1)}))
