@@ -1390,6 +1390,8 @@ def main(argv):
         return v.args[0], f"NOT VERIFIED: {v.args[1]}"
     except MemoryError:
         return 2, "NOT VERIFIED: internal error: out of memory"
+    except OSError as e:  # I/O that the checks above did not anticipate
+        return 3, f"NOT VERIFIED: cannot read: {show(str(e))}"
     except Exception as e:  # a bug here must still yield one verdict line, never a traceback
         return 2, f"NOT VERIFIED: internal error: {type(e).__name__}: {show(str(e))}"
 
