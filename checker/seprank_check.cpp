@@ -1308,7 +1308,7 @@ Entry read_entry(const std::string& dir, const json& e, const std::string& ep, c
     for (const char* key : {"lower", "upper", "architecture", "partition", "certified_rank", "min_cut", "certificate",
                             "cut_witness"})
       if (!e[key].is_null()) entry.not_null.push_back(key);
-  } else {
+  } else if (!architecture.is_null() || !partition.is_null()) {  // (null: the second pass refutes it)
     Matricization m;
     read_network(architecture, m, nullptr, join(ep, "architecture"), true);
     read_partition(partition, join(ep, "partition"), m, true);
@@ -1350,6 +1350,8 @@ void check_entry(const Entry& e, u64 prime) {
     if (!e.not_null.empty()) refuted(e.not_null.front() + " is not null, but the entry is N/A");
     return;
   }
+  if (e.architecture.empty())
+    refuted("architecture and partition are null, as only in an N/A entry, but the verdict is " + e.verdict);
   if (e.certificate.has_value() != (e.r && *e.r != "0"))
     refuted(std::string(e.certificate ? "a certificate is recorded" : "no certificate is recorded") +
             ", but one backs certified_rank exactly when it is >= 1");
