@@ -98,6 +98,10 @@ TEST_CASE("assembly equals a naive forward pass per entry") {
       {"6", "3/1/2,4/1/3", 3, "odd-even", Sharing::local, Padding::valid},
       {"8", "2/2/2,2/2/2,2/2/1", 2, "odd-even", Sharing::one_by_one, Padding::valid},
       {"7", "3/2/2,3/1/2", 2, "mask:0110100", Sharing::conv, Padding::valid},
+      // (n - R) not a multiple of S: valid padding drops the last, partial window
+      // (floor((8 - 3)/2) + 1 = 3 units; floor((4 - 3)/2) + 1 = 1 per axis).
+      {"8", "3/2/2,3/1/1", 2, "left-right", Sharing::conv, Padding::valid},
+      {"4x4", "3/2/2", 2, "odd-even", Sharing::local, Padding::valid},
       {"7", "3/2/2,pool2/2,2/2/2", 2, "left-right", Sharing::conv, Padding::same},
       {"3x3", "2/1/2,2/1/2", 2, "odd-even", Sharing::conv, Padding::valid},
       {"3x3", "2/1/3,pool2/1", 2, "top-bottom", Sharing::local, Padding::valid},

@@ -78,6 +78,10 @@ def breakers(valid):
         "malformed-template-out-of-range.json": edit(lambda d: d["evidence"]["rows"][0].__setitem__(0, 2)),
         "malformed-assignment-length.json": edit(lambda d: d["evidence"]["cols"][0].append(0)),
         "malformed-partition-out-of-range.json": edit(set_(["partition", "I"], valid["partition"]["I"][:-1] + [16])),
+        # The same set in another order, with no name to compare it with: only "strictly
+        # increasing" rejects it (the rows' templates are read in I's order).
+        "malformed-partition-not-increasing.json": edit(lambda d: (d["partition"].pop("spec"), d["partition"].pop("vary"),
+                                                                   d["partition"].__setitem__("I", d["partition"]["I"][::-1]))),
         "malformed-geometry.json": edit(set_(["network", "layers", 1, "window"], 1)),
         "malformed-missing-evidence.json": edit(lambda d: d.pop("evidence")),
         "malformed-float-weight.json": edit(lambda d: d["network"]["readout"].__setitem__(0, 1.5)),
