@@ -33,3 +33,11 @@ TEST_CASE("uniform_below maps by rejection and stays in range") {
     CHECK(s <= 3);
   }
 }
+
+TEST_CASE("rejection sampling accepts its largest acceptable draw") {
+  // SplitMix64's output function is invertible: seed 3453682501520545093 gives 2^63 first
+  // (checked in Python from Vigna's constants). With bound 2^63 + 1, 2^64 mod bound = 2^63 - 1,
+  // so the largest accepted draw is 2^64 - 1 - (2^63 - 1) = 2^63 itself, and 2^63 mod bound = 2^63.
+  seprank::SplitMix64 rng(3453682501520545093ULL);
+  CHECK(seprank::uniform_below(rng, (std::uint64_t{1} << 63) + 1) == (std::uint64_t{1} << 63));
+}
