@@ -5,6 +5,7 @@ witnesses (docs/cut-witness.md) and proof bundles (docs/proof-bundle.md), all ve
 Usage: python3 checker/check_certificate.py FILE
        python3 checker/check_certificate.py --bundle DIR
        python3 checker/check_certificate.py --help | --version
+       python3 checker/check_certificate.py --limits   (the size limits, one "name value" a line)
 
 FILE is a certificate or a cut witness, told apart by its "format" key.
 - A certificate ("rank >= r over GF(p)"): recomputes the r x r selected entries of the
@@ -1381,7 +1382,7 @@ def main(argv):
     """(exit code, verdict line) of `check_certificate.py FILE` or `--bundle DIR`."""
     args = argv[1:]
     if len(args) not in (1, 2) or (len(args) == 2) != (args[0] == "--bundle"):
-        return 3, "NOT VERIFIED: usage: check_certificate.py FILE | --bundle DIR | --help | --version"
+        return 3, "NOT VERIFIED: usage: check_certificate.py FILE | --bundle DIR | --help | --version | --limits"
     try:
         if len(args) == 2:
             return 0, check_bundle(args[1])
@@ -1403,6 +1404,13 @@ def run(argv):
         return 0
     if argv[1:] == ["--version"]:
         sys.stdout.write(VERSION + "\n")
+        return 0
+    if argv[1:] == ["--limits"]:  # the table of docs/certificate-format.md, "Format limits"
+        limits = [("max_rank", MAX_R), ("max_positions", MAX_POSITIONS), ("max_templates", MAX_M),
+                  ("max_channels", MAX_CHANNELS), ("max_layers", MAX_LAYERS), ("max_weight_entries", MAX_WEIGHTS),
+                  ("max_network_size", MAX_NETWORK), ("max_readings", MAX_READINGS),
+                  ("max_cut_items", MAX_CUT_ITEMS), ("max_nesting", MAX_DEPTH)]
+        sys.stdout.write("".join(f"{name} {value}\n" for name, value in limits))
         return 0
     try:
         code, line = main(argv)

@@ -77,7 +77,7 @@ constexpr u64 kMaxRank = 16384, kMaxPositions = 64, kMaxTemplates = 64, kMaxChan
 // bound, reached beyond the first only through stacked pool layers), and cut items.
 constexpr u64 kMaxNetworkSize = 1000000, kMaxReadings = 2000000, kMaxCutItems = 1000000;
 // Arrays and objects nested deeper are malformed anywhere in the document: Python's json
-// recurses (and gives up near 1000), nlohmann's dump() recurses too. A valid certificate nests 5.
+// recurses (and gives up near 1000), nlohmann's dump() recurses too. A certificate nests 7 levels, a manifest 8.
 constexpr std::size_t kMaxDepth = 256;
 
 [[noreturn]] void malformed(const std::string& what) { throw Verdict{2, "malformed: " + what}; }
@@ -1531,6 +1531,7 @@ int main(int argc, char** argv) {
     std::cout << "usage: seprank-check FILE            check a certificate or a cut witness\n"
                  "       seprank-check --bundle DIR    check a proof bundle: every verdict and its evidence\n"
                  "       seprank-check --help | --version\n"
+                 "       seprank-check --limits        the size limits it enforces, one \"name value\" a line\n"
                  "FILE is a certificate (docs/certificate-format.md) or a cut witness (docs/cut-witness.md),\n"
                  "told apart by its \"format\"; DIR holds manifest.json (docs/proof-bundle.md).\n"
                  "Prints one line, VERIFIED: ... or NOT VERIFIED: ..., and exits 0 (verified),\n"
@@ -1541,7 +1542,14 @@ int main(int argc, char** argv) {
     std::cout << "seprank-check " << SEPRANK_VERSION << std::endl;
     return 0;
   }
-  Verdict verdict{3, "usage: seprank-check FILE | --bundle DIR | --help | --version"};
+  if (argc == 2 && first == "--limits") {  // the table of docs/certificate-format.md, "Format limits"
+    std::cout << "max_rank " << kMaxRank << "\nmax_positions " << kMaxPositions << "\nmax_templates " << kMaxTemplates
+              << "\nmax_channels " << kMaxChannels << "\nmax_layers " << kMaxLayers << "\nmax_weight_entries "
+              << kMaxWeightEntries << "\nmax_network_size " << kMaxNetworkSize << "\nmax_readings " << kMaxReadings
+              << "\nmax_cut_items " << kMaxCutItems << "\nmax_nesting " << kMaxDepth << std::endl;
+    return 0;
+  }
+  Verdict verdict{3, "usage: seprank-check FILE | --bundle DIR | --help | --version | --limits"};
   if (argc == 3 && first == "--bundle") {
     verdict = seprank_check::check_bundle(argv[2]);
   } else if (argc == 2 && first != "--bundle") {

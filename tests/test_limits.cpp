@@ -11,11 +11,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "process.hpp"
+#include "seprank/evidence/format_limits.hpp"
 
 namespace fs = std::filesystem;
 using test_support::run;
@@ -234,5 +236,80 @@ TEST_CASE("limits: both checkers refuse oversized certificates at once") {
     CHECK(python.out.rfind("NOT VERIFIED: malformed", 0) == 0);
     CHECK(python.err.empty());
   }
+  fs::remove_all(dir);
+}
+
+// The table of docs/certificate-format.md, "Format limits": (name, value) in its order.
+static std::vector<std::pair<std::string, std::string>> documented_format_limits() {
+  std::ifstream in(fs::path(source_dir) / "docs/certificate-format.md");
+  std::string line;
+  bool inside = false;
+  std::vector<std::pair<std::string, std::string>> rows;
+  while (std::getline(in, line)) {
+    if (line.rfind("## ", 0) == 0) inside = line == "## Format limits";
+    if (!inside || line.rfind("| `", 0) != 0) continue;
+    const std::size_t name_end = line.find('`', 3);
+    const std::size_t value_start = line.find("| ", name_end) + 2;
+    rows.emplace_back(line.substr(3, name_end - 3), line.substr(value_start, line.find(' ', value_start) - value_start));
+  }
+  return rows;
+}
+
+static std::vector<std::pair<std::string, std::string>> printed_limits(const std::string& command) {
+  const auto r = run(command);
+  CHECK(r.exit_code == 0);
+  std::istringstream lines(r.out);
+  std::vector<std::pair<std::string, std::string>> rows;
+  std::string name, value;
+  while (lines >> name >> value) rows.emplace_back(name, value);
+  return rows;
+}
+
+TEST_CASE("limits: the format limits table is the same in the docs, seprank and both checkers") {
+  const auto documented = documented_format_limits();
+  REQUIRE(documented.size() == 10);
+  std::vector<std::pair<std::string, std::string>> producer;
+  for (const seprank::FormatLimit& l : seprank::format_limits) producer.emplace_back(l.name, std::to_string(l.value));
+  CHECK(producer == documented);
+  CHECK(printed_limits(std::string(SEPRANK_CHECK_BINARY) + " --limits") == documented);
+  CHECK(printed_limits("python3 '" + source_dir + "/checker/check_certificate.py' --limits") == documented);
+}
+
+TEST_CASE("limits: what the checkers would reject for size is refused before any work, naming the limit") {
+  const fs::path dir = temp_dir();
+  const std::string out = " -o '" + (dir / "c.json").string() + "'";
+  const Refusal cases[] = {
+      {"certify --input 9x9 --layers 9/1/1 --vary indices:0,80" + out, 69, "max_positions = 64"},
+      {"certify --input 65 --layers 65/1/1 --vary indices:0,64" + out, 69, "max_positions = 64"},
+      {"certify --input 4 --templates 65 --layers 4/1/1 --vary indices:0,3" + out, 69, "max_templates = 64"},
+      {"certify --input 4 --layers 2/1/4097,3/1/1" + out, 69, "max_channels = 4096"},
+      {"certify --input 65 --layers " + repeated("1/1/1,", 64) + "65/1/1 --vary indices:0,64" + out, 69,
+       "max_positions = 64"},
+      {"certify --input 66 --layers " + repeated("1/1/1,", 65) + "1/1/1 --vary indices:0,65" + out, 69,
+       "max_positions"},
+      {"certify --input 2 --layers " + repeated("1/1/1,", 64) + "2/1/1" + out, 69, "max_layers = 64"},
+      // 4 units x 9 offsets x 1000 x 2, then 4 offsets x 1000 x 1000 (local): 4 072 000 entries.
+      {"certify --input 4x4 --sharing local --layers 3/1/1000,2/1/1000 --vary indices:0,15" + out, 69,
+       "max_weight_entries = 1000000"},
+      // 2^15 x 2^15 with a min-cut of 2^15: every pair straddles the cut (the memory limit raised so
+      // that the format limit decides).
+      {"certify --input 30 --layers 2/2/2,15/1/1 --partition odd-even --max-memory 100000" + out, 69,
+       "max_rank = 16384"},
+      {"bound --input 9x9 --layers 9/1/1 --witness '" + (dir / "w.json").string() + "'", 69, "max_positions = 64"},
+  };
+  for (const Refusal& c : cases) {
+    check_seprank(c);
+    CHECK(!fs::exists(dir / "c.json"));
+    CHECK(!fs::exists(dir / "w.json"));
+  }
+  // The same network as a theorem instance: `verify` refuses before verifying any file.
+  write(dir / "t.toml", theorem("name = \"c\"\ninput = \"{N}x{N}\"\ntemplates = \"2\"\nlayers = \"{N}/1/1\"\n"
+                                "vary = \"indices:0,{N*N-1}\"\nlower = \"1\"",
+                                "[[instances]]\nN = 2\n\n[[instances]]\nN = 9\n"));
+  const auto r = refused(seprank_command("verify '" + (dir / "t.toml").string() + "' --bundle '" +
+                                         (dir / "bundle").string() + "'"),
+                         69, "instance N=9: the 9x9 input has 81 positions: above the certificate format limit max_positions = 64");
+  CHECK(r.out.empty());
+  CHECK(!fs::exists(dir / "bundle"));
   fs::remove_all(dir);
 }

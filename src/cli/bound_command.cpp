@@ -5,6 +5,7 @@
 #include "cli/output_file.hpp"
 #include "cli/upper_bound_json.hpp"
 #include "seprank/bounds/cut_witness.hpp"
+#include "seprank/evidence/format_limits.hpp"
 #include "seprank/model/layer_spec_parser.hpp"
 
 namespace po = boost::program_options;
@@ -28,6 +29,7 @@ int bound_command(int argc, const char* const* argv) {
   const RankRequest request = rank_request_from(vm);
   resolve_geometry(request.arch);  // the same validation as `rank`
   const Partition partition = make_partition(request.partition, request.arch);
+  if (vm.count("witness")) require_witness_format_limits(request.arch);  // before any work
   const MinCutBound b = min_cut_bound(request.arch, partition);
   if (vm.count("witness"))
     write_output_file(vm["witness"].as<std::string>(), cut_witness_json(request.arch, partition, b).dump() + "\n",

@@ -1,15 +1,36 @@
 #include <filesystem>
+#include <algorithm>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/network_options.hpp"
 #include "cli/output_file.hpp"
+#include "seprank/bounds/min_cut_bound.hpp"
 #include "seprank/evidence/certificate.hpp"
 #include "seprank/support/errors.hpp"
 
 namespace po = boost::program_options;
 
 namespace seprank::cli {
+
+namespace {
+
+// The min-cut bound when the matrix is too large for its size alone to keep the rank within
+// max_rank (the min-cut costs milliseconds, but up to seconds on huge unrolled networks).
+std::optional<std::uint64_t> rank_upper_bound(const PreparedNetwork& net) {
+  if (std::min(net.rows, net.cols) <= max_rank.value) return std::nullopt;
+  try {
+    const MinCutBound b = min_cut_bound(net.arch, net.partition);
+    if (b.bound.size() > 18) return std::nullopt;  // beyond 10^18: no help
+    return std::stoull(b.bound);
+  } catch (const Error& e) {
+    if (e.code() != exit_resource) throw;
+    return std::nullopt;  // an unrolled network beyond its limit: no bound
+  }
+}
+
+}  // namespace
 
 int certify_command(int argc, const char* const* argv) {
   auto options = network_options();
@@ -31,7 +52,10 @@ int certify_command(int argc, const char* const* argv) {
   // Refuse before spending time on the computation (write_output_file checks again).
   if (!vm.count("force") && std::filesystem::exists(path))
     throw Error(exit_cannot_create, path + " exists; not overwriting it (use --force)");
+  // What the checkers would reject for size is refused before any work (format limits).
+  require_certificate_format_limits(request.arch);
   const PreparedNetwork net = prepare_network(request);
+  require_certifiable_rank(net.rows, net.cols, rank_upper_bound(net));
   const CertificateEvidence evidence = find_certificate_evidence(net, request.prime, request.threads);
   // The partition's name is recorded (and checked) as partition.spec by certificate_json.
   nlohmann::json info = {{"seed", request.seed},

@@ -162,6 +162,7 @@ int verify_command(int argc, const char* const* argv) {
       theorem_paths(vm.count("paths") ? vm["paths"].as<std::vector<std::string>>() : std::vector<std::string>{"proofs"});
   std::vector<TheoremFile> files;
   for (const std::string& p : paths) files.push_back(read_theorem_file(p));  // all parsed before any work
+  for (const TheoremFile& f : files) require_evidence_format_limits(f, o);
 
   std::map<Status, int> counts;
   int evidence_checked = 0;

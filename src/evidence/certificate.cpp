@@ -116,10 +116,7 @@ CertificateEvidence find_certificate_evidence(const PreparedNetwork& net, std::u
   e.profile = std::move(minor.profile);
   e.determinant = minor.determinant;
   if (e.profile.rank == 0) throw data_error("the matricization is zero mod p: there is no rank to certify");
-  if (e.profile.rank > certificate_max_rank)
-    throw resource_error("rank " + std::to_string(e.profile.rank) + " is above " +
-                         std::to_string(certificate_max_rank) +
-                         ", the largest minor a certificate may hold: certify a smaller --vary submatrix");
+  require_rank_within_format_limits(e.profile.rank);
   if (e.determinant == 0) throw Error(exit_internal, "the selected minor is singular (a bug in pivot selection)");
   return e;
 }

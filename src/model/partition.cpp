@@ -30,7 +30,7 @@ Partition partition_from_indices(std::vector<int> in_i, int positions) {
 
 namespace {
 
-std::vector<int> parse_index_list(const std::string& text) {
+std::vector<int> parse_index_list(const std::string& text, const std::string& option) {
   std::vector<int> out;
   std::size_t pos = 0;
   while (pos <= text.size()) {
@@ -39,16 +39,16 @@ std::vector<int> parse_index_list(const std::string& text) {
     int v = 0;
     auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
     if (item.empty() || ec != std::errc() || end != item.data() + item.size())
-      throw usage_error("--partition indices: '" + item + "' is not an index");
+      throw usage_error(option + " indices: '" + item + "' is not an index");
     out.push_back(v);
     pos = comma + 1;
   }
   return out;
 }
 
-}  // namespace
-
-Partition make_partition(const std::string& spec, const Architecture& arch) {
+// The positions a partition name names (its I), in the order written; `option` names the
+// option in messages ("--partition", "--vary"). Checked by the caller: range, repeats, sides.
+std::vector<int> named_positions(const std::string& spec, const Architecture& arch, const std::string& option) {
   // The loops below run over every position: refuse an unvalidated input size first.
   if (arch.height < 1 || arch.width < 1) throw data_error("input sizes must be at least 1");
   if (static_cast<std::int64_t>(arch.height) * arch.width > max_positions)
@@ -68,21 +68,27 @@ Partition make_partition(const std::string& spec, const Architecture& arch) {
   } else if (spec.rfind("mask:", 0) == 0) {
     const std::string mask = spec.substr(5);
     if (mask.size() != static_cast<std::size_t>(n))
-      throw data_error("--partition mask has " + std::to_string(mask.size()) +
-                       " characters; the input has " + std::to_string(n) + " positions");
+      throw data_error(option + " mask has " + std::to_string(mask.size()) + " characters; the input has " +
+                       std::to_string(n) + " positions");
     for (int i = 0; i < n; ++i) {
       const char c = mask[static_cast<std::size_t>(i)];
       if (c != '0' && c != '1')
-        throw usage_error("--partition mask may contain only 0 and 1, found '" + std::string(1, c) + "'");
+        throw usage_error(option + " mask may contain only 0 and 1, found '" + std::string(1, c) + "'");
       if (c == '1') in_i.push_back(i);
     }
   } else if (spec.rfind("indices:", 0) == 0) {
-    in_i = parse_index_list(spec.substr(8));
+    in_i = parse_index_list(spec.substr(8), option);
   } else {
-    throw usage_error("--partition: unknown partition '" + spec +
+    throw usage_error(option + ": unknown partition '" + spec +
                       "' (left-right, top-bottom, odd-even, mask:..., indices:...)");
   }
-  Partition p = partition_from_indices(std::move(in_i), n);
+  return in_i;
+}
+
+}  // namespace
+
+Partition make_partition(const std::string& spec, const Architecture& arch) {
+  Partition p = partition_from_indices(named_positions(spec, arch, "--partition"), arch.positions());
   p.spec = spec;
   return p;
 }
@@ -113,8 +119,12 @@ void restrict_partition(Partition& p, const std::string& vary, const std::string
     // only all, auto, mask: and indices:).
     if (vary.rfind("mask:", 0) != 0 && vary.rfind("indices:", 0) != 0)
       throw usage_error("--vary: unknown specification '" + vary + "' (all, auto, mask:..., indices:...)");
-    const Partition named = make_partition(vary, arch);
-    for (int i : named.I) varies[static_cast<std::size_t>(i)] = 1;
+    // V may be every position (the whole matrix, as "all"), unlike a partition's I.
+    for (int i : named_positions(vary, arch, "--vary")) {
+      if (i < 0 || i >= n) throw data_error("--vary: index " + std::to_string(i) + " is outside 0.." + std::to_string(n - 1));
+      if (varies[static_cast<std::size_t>(i)]) throw data_error("--vary: index " + std::to_string(i) + " appears twice");
+      varies[static_cast<std::size_t>(i)] = 1;
+    }
   }
   std::vector<int> templates(static_cast<std::size_t>(n), 0);
   if (fixed.size() == static_cast<std::size_t>(n) && n > 1) {

@@ -68,7 +68,7 @@ void check_memory(const PreparedNetwork& net, const RankRequest& request) {
 
 }  // namespace
 
-PreparedNetwork prepare_network(const RankRequest& request) {
+PreparedNetwork prepare_network_shape(const RankRequest& request) {
   PreparedNetwork net;
   net.arch = request.arch;
   net.geometry = resolve_geometry(request.arch);
@@ -86,6 +86,11 @@ PreparedNetwork prepare_network(const RankRequest& request) {
   net.rows = checked_power(m, net.partition.vary_I.size());
   net.cols = checked_power(m, net.partition.vary_J.size());
   check_memory(net, request);
+  return net;
+}
+
+PreparedNetwork prepare_network(const RankRequest& request) {
+  PreparedNetwork net = prepare_network_shape(request);
   net.weights = draw_weights(net.arch, net.geometry, request.representation, net.domain, request.seed);
   return net;
 }

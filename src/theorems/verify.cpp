@@ -8,6 +8,7 @@
 
 #include "seprank/bounds/cut_witness.hpp"
 #include "seprank/evidence/certificate.hpp"
+#include "seprank/evidence/format_limits.hpp"
 #include "seprank/evidence/independent_check.hpp"
 #include "seprank/support/errors.hpp"
 #include "seprank/comparison/float_compare.hpp"
@@ -241,38 +242,84 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
 
 }  // namespace
 
+namespace {
+
+// Calls visit(claim index, instance) for every claim each instance of `t` checks, in order
+// (extended instances too with options.extended). An error of the instance's network is
+// named by file, claim and instance: a network a family makes invalid is an error in the
+// file (a malformed string is a data error here, not a command-line one); a network beyond
+// the hard or format limits stays a resource error.
+template <typename Visit>
+void for_each_claim(const TheoremFile& t, const VerifyOptions& options, Visit&& visit) {
+  std::vector<Instance> instances = t.instances;
+  if (options.extended) instances.insert(instances.end(), t.extended.begin(), t.extended.end());
+  for (std::size_t i = 0; i < instances.size(); ++i)
+    for (std::size_t c = 0; c < t.claims.size(); ++c) {
+      const auto& only = instances[i].only_claims;
+      if (!only.empty() && std::find(only.begin(), only.end(), t.claims[c].name) == only.end()) continue;
+      try {
+        visit(c, i, instances[i]);
+      } catch (const Error& e) {
+        if (e.code() != exit_data && e.code() != exit_usage && e.code() != exit_resource) throw;
+        std::string message = e.what();
+        const std::string where = t.claims[c].where + ": ";
+        if (message.rfind(where, 0) == 0) message.erase(0, where.size());
+        throw Error(e.code() == exit_resource ? exit_resource : exit_data,
+                    where + "instance " + describe(instances[i].parameters) + ": " + message);
+      }
+    }
+}
+
+}  // namespace
+
+void require_evidence_format_limits(const TheoremFile& t, const VerifyOptions& options) {
+  for_each_claim(t, options, [&](std::size_t c, std::size_t, const Instance& instance) {
+    const ClaimSpec& claim = t.claims[c];
+    for (const Hypothesis& h : claim.hypotheses)
+      if (!h.expression.evaluate_bool(instance.parameters)) return;  // N/A: no evidence
+    const RankRequest request = request_for(claim, instance.parameters, options);
+    resolve_geometry(request.arch);
+    // Every verdict may rest on a certificate and a cut witness.
+    require_certificate_format_limits(request.arch);
+    require_witness_format_limits(request.arch);
+    PreparedNetwork shape;
+    try {
+      shape = prepare_network_shape(request);
+    } catch (const Error& e) {
+      if (e.code() != exit_resource) throw;
+      return;  // too large to assemble: the run reports it SKIPPED, with no certificate
+    }
+    if (std::min(shape.rows, shape.cols) <= max_rank.value) return;
+    std::optional<std::uint64_t> bound;
+    try {
+      const std::string b = min_cut_bound(request.arch, shape.partition).bound;
+      if (b.size() <= 18) bound = std::stoull(b);
+    } catch (const Error& e) {
+      if (e.code() != exit_resource) throw;
+    }
+    require_certifiable_rank(shape.rows, shape.cols, bound);
+  });
+}
+
 TheoremResult verify_theorem(const TheoremFile& t, const VerifyOptions& options) {
   TheoremResult result;
   result.path = t.path;
   result.id = t.id;
   result.title = t.title;
   for (const ClaimSpec& c : t.claims) result.claim_names.push_back(c.name);
-  std::vector<Instance> instances = t.instances;
-  if (options.extended) instances.insert(instances.end(), t.extended.begin(), t.extended.end());
-  for (std::size_t i = 0; i < instances.size(); ++i) {
-    InstanceResult ir;
-    ir.parameters = describe(instances[i].parameters);
-    ir.values = instances[i].parameters;
-    for (std::size_t c = 0; c < t.claims.size(); ++c) {
-      const auto& only = instances[i].only_claims;
-      if (!only.empty() && std::find(only.begin(), only.end(), t.claims[c].name) == only.end()) continue;
-      ir.claim_indices.push_back(c);
-      try {
-        ir.claims.push_back(check_claim(t, c, instances[i], i, options));
-      } catch (const Error& e) {
-        if (e.code() != exit_data && e.code() != exit_usage && e.code() != exit_resource) throw;
-        // A family that yields an invalid network for an instance is an error in the file
-        // (a malformed string is a data error here, not a command-line one); a network beyond
-        // the hard limits stays a resource error, named by file and instance too.
-        std::string message = e.what();
-        const std::string where = t.claims[c].where + ": ";
-        if (message.rfind(where, 0) == 0) message.erase(0, where.size());
-        throw Error(e.code() == exit_resource ? exit_resource : exit_data,
-                    where + "instance " + ir.parameters + ": " + message);
-      }
+  std::size_t current = static_cast<std::size_t>(-1);
+  for_each_claim(t, options, [&](std::size_t c, std::size_t i, const Instance& instance) {
+    if (i != current) {
+      current = i;
+      InstanceResult ir;
+      ir.parameters = describe(instance.parameters);
+      ir.values = instance.parameters;
+      result.instances.push_back(std::move(ir));
     }
-    result.instances.push_back(std::move(ir));
-  }
+    InstanceResult& ir = result.instances.back();
+    ir.claim_indices.push_back(c);
+    ir.claims.push_back(check_claim(t, c, instance, i, options));
+  });
   return result;
 }
 

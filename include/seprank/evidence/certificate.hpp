@@ -7,14 +7,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "seprank/evidence/format_limits.hpp"
 #include "seprank/rank/exact_rank.hpp"
 #include "seprank/rank/rank_request.hpp"
 
 namespace seprank {
 
 inline constexpr int certificate_format_version = 1;
-// The largest r the checkers accept (docs/certificate-format.md: they hold an r × r minor).
-inline constexpr std::int64_t certificate_max_rank = 16384;
 
 // The `network` object: every weight written out, reduced into [0, prime).
 nlohmann::json certificate_network_json(const PreparedNetwork& net, std::uint64_t prime);
@@ -32,7 +31,7 @@ struct CertificateEvidence {
 
 // Finds a maximal nonzero minor of the matricization mod `prime` and checks it is nonzero
 // (a self-check independent of how it was found). Throws an internal error if not, and a
-// resource error when the rank exceeds certificate_max_rank (no checker would read it).
+// resource error when the rank exceeds max_rank (no checker would read it).
 CertificateEvidence find_certificate_evidence(const PreparedNetwork& net, std::uint64_t prime, int threads);
 
 // The whole certificate document; `informational` keys (seed, command, ...) are added as-is.

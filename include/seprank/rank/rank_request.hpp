@@ -51,6 +51,8 @@ void check_prime(std::uint64_t prime);
 // Validates everything (data/usage/resource errors), estimates the memory of the rank
 // computation and refuses it when above the limit, then draws the weights.
 PreparedNetwork prepare_network(const RankRequest& request);
+// The same without drawing the weights (`weights` empty): what would be assembled, or why not.
+PreparedNetwork prepare_network_shape(const RankRequest& request);
 
 // Degree of one grid-tensor entry as a polynomial in all weights (F, W's, readout);
 // saturates at 2^62. Used for the Schwartz–Zippel bound.

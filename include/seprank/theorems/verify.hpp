@@ -68,4 +68,9 @@ struct TheoremResult {
 
 TheoremResult verify_theorem(const TheoremFile& theorem, const VerifyOptions& options);
 
+// Refuses (resource error, exit 69, naming file, claim, instance and limit) a file with an
+// instance whose evidence the checkers would reject for its size (docs/certificate-format.md,
+// "Format limits"). Called on every file before any is verified.
+void require_evidence_format_limits(const TheoremFile& theorem, const VerifyOptions& options);
+
 }  // namespace seprank
