@@ -9,7 +9,6 @@
 // A seprank::Error of the user-facing kinds is the expected answer to bad input; anything
 // else (another exception, exit_internal, a broken invariant, a sanitizer report) is a bug.
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -18,7 +17,7 @@
 #include "seprank/model/architecture.hpp"
 #include "seprank/support/errors.hpp"
 #include "seprank/assembly/grid_evaluator.hpp"
-#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/model/network_spec.hpp"
 #include "seprank/assembly/matricization.hpp"
 #include "seprank/bounds/min_cut_bound.hpp"
 #include "seprank/model/partition.hpp"
@@ -41,25 +40,19 @@ std::vector<std::string> fields_of(const std::string& text) {
   return fields;
 }
 
-// --templates as network_options.cpp reads it: a non-negative integer, at most 1024.
-int parse_templates(const std::string& text) {
-  std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-    throw seprank::usage_error("--templates: not a non-negative integer");
-  if (value > static_cast<std::uint64_t>(seprank::max_templates))
-    throw seprank::resource_error("--templates");
-  return static_cast<int>(value);
-}
-
 void check_network(const std::vector<std::string>& f) {
   using namespace seprank;
-  Architecture arch;
-  parse_input_shape(f[0], arch);
-  arch.layers = parse_layers(f[1]);
-  arch.sharing = parse_sharing(f[5]);
-  arch.padding = parse_padding(f[6]);
-  arch.templates = parse_templates(f[7]);
+  NetworkSpelling spelling;
+  spelling.input = f[0];
+  spelling.layers = f[1];
+  spelling.partition = f[2];
+  spelling.vary = f[3];
+  spelling.fixed_templates = f[4];
+  spelling.sharing = f[5];
+  spelling.padding = f[6];
+  spelling.templates = f[7];
+  const NetworkSpec spec = parse_network_spelling(spelling, SpellingSource::command_line);
+  const Architecture& arch = spec.arch;
   const std::vector<LayerGeometry> geometry = resolve_geometry(arch);
 
   require(!geometry.empty() && geometry.back().units() == 1);
@@ -100,8 +93,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     check_network(fields_of(std::string(reinterpret_cast<const char*>(data), size)));
   } catch (const seprank::Error& e) {
-    require(e.code() == seprank::exit_usage || e.code() == seprank::exit_data ||
-            e.code() == seprank::exit_resource);
+    // A network's value is never a usage error (network_spec.hpp): data or resource only.
+    require(e.code() == seprank::exit_data || e.code() == seprank::exit_resource);
   }
   return 0;
 }

@@ -11,7 +11,7 @@
 
 #include "seprank/model/architecture.hpp"
 #include "seprank/support/errors.hpp"
-#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/model/network_spec.hpp"
 #include "seprank/model/partition.hpp"
 #include "seprank/theorems/theorem_file.hpp"
 

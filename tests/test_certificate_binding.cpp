@@ -560,7 +560,7 @@ TEST_CASE("binding - the committed certificates record spec and vary, and a --va
 TEST_CASE("binding - seprank refuses a partition name as a --vary specification") {
   // Certificates record only all, auto, mask: and indices: as vary.spec.
   const auto r = run(seprank_command("rank --input 7 --layers 3/1/2,5/1/1 --vary odd-even"));
-  CHECK(r.exit_code == 64);
+  CHECK(r.exit_code == 65);
   CHECK(r.err.find("--vary") != std::string::npos);
   CHECK(r.out.empty());
 }

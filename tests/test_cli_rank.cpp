@@ -143,6 +143,8 @@ TEST_CASE("Q field and identity F") {
   CHECK(!j.contains("prime"));
 }
 
+// A wrong value of a network option is a data error (65), as the same mistake in a theorem file
+// is; 64 is the command line's own shape and the options that describe no network.
 TEST_CASE("every bad input gets one error line and its exit code") {
   struct Case {
     const char* args;
@@ -150,17 +152,17 @@ TEST_CASE("every bad input gets one error line and its exit code") {
     const char* says;
   };
   const Case cases[] = {
-      {"rank --input 8 --layers 3/1/2,6/1/", 64, "--layers"},
-      {"rank --input 8 --layers 3-1-2", 64, "--layers"},
+      {"rank --input 8 --layers 3/1/2,6/1/", 65, "--layers"},
+      {"rank --input 8 --layers 3-1-2", 65, "--layers"},
       {"rank --input 8 --layers 9/1/2", 65, "larger than its input"},
       {"rank --input 8 --layers 3/1/0,6/1/1", 65, "channels must be at least 1"},
       {"rank --input 8 --layers 3/0/2,6/1/1", 65, "stride must be at least 1"},
       {"rank --input 8 --layers 3/1/2", 65, "exactly one"},
       {"rank --input 8 --layers 3/1/2,6/1/1 --partition mask:0101", 65, "mask has 4 characters"},
-      {"rank --input 8 --layers 3/1/2,6/1/1 --partition mask:0000000x", 64, "only 0 and 1"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --partition mask:0000000x", 65, "only 0 and 1"},
       {"rank --input 8 --layers 3/1/2,6/1/1 --partition mask:00000000", 65, "both sides"},
       {"rank --input 8 --layers 3/1/2,6/1/1 --partition mask:11111111", 65, "both sides"},
-      {"rank --input 8 --layers 3/1/2,6/1/1 --partition diagonal", 64, "unknown partition"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --partition diagonal", 65, "unknown partition"},
       {"rank --input 8 --layers 3/1/2,6/1/1 --partition indices:0,9", 65, "outside"},
       {"rank --input 8 --layers 3/1/2,6/1/1 --prime 15", 65, "not prime"},
       {"rank --input 8 --layers 3/1/2,6/1/1 --prime 1", 65, "at least 2"},
@@ -168,12 +170,12 @@ TEST_CASE("every bad input gets one error line and its exit code") {
       {"rank --input 8 --layers 3/1/2,6/1/1 --prime 99999999999999999999999", 64, "--prime"},
       {"rank --input 8 --layers 3/1/2,6/1/1 --field Q --prime 7", 64, "--prime"},
       {"rank --input 8 --layers 3/1/2,6/1/1 --field R", 64, "--field"},
-      {"rank --input 8 --layers 3/1/2,6/1/1 --sharing full", 64, "--sharing"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --sharing full", 65, "--sharing"},
       {"rank --input 8 --layers 3/1/2,6/1/1 --templates 0", 65, "templates"},
       {"rank --input 8 --layers 3/1/2,6/1/1 --seed -1", 64, "--seed"},
       {"rank --input 8 --layers 3/1/2,6/1/1 --bogus", 64, "bogus"},
       {"rank --layers 3/1/2,6/1/1", 64, "input"},
-      {"rank --input 4y4 --layers 4/1/1", 64, "--input"},
+      {"rank --input 4y4 --layers 4/1/1", 65, "--input"},
       {"rank --input 6x6 --layers 1/1/2,6/1/2", 69, "MiB"},
       {"rank --input 64x64 --layers 64/1/2", 69, "entries"},
       {"rank --input 5000 --layers 5000/1/2", 69, "positions"},

@@ -20,7 +20,7 @@
 #include "model_conventions.hpp"
 #include "process.hpp"
 #include "seprank/support/errors.hpp"
-#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/model/network_spec.hpp"
 #include "seprank/model/partition.hpp"
 #include "seprank/model/random.hpp"
 #include "seprank/rank/rank_request.hpp"

@@ -20,7 +20,7 @@
 #include "seprank/assembly/assemble.hpp"
 #include "seprank/support/errors.hpp"
 #include "seprank/comparison/float_compare.hpp"
-#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/model/network_spec.hpp"
 #include "seprank/comparison/numerical_rank.hpp"
 #include "seprank/comparison/real_weights.hpp"
 

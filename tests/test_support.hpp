@@ -5,7 +5,7 @@
 
 #include <doctest/doctest.h>
 
-#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/model/network_spec.hpp"
 #include "seprank/bounds/min_cut_bound.hpp"
 #include "seprank/rank/rank_computation.hpp"
 

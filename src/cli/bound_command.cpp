@@ -6,7 +6,7 @@
 #include "cli/upper_bound_json.hpp"
 #include "seprank/bounds/cut_witness.hpp"
 #include "seprank/evidence/format_limits.hpp"
-#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/model/network_spec.hpp"
 
 namespace po = boost::program_options;
 

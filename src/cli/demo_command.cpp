@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/model/network_spec.hpp"
 #include "seprank/rank/rank_computation.hpp"
 
 namespace seprank::cli {

@@ -8,7 +8,7 @@
 
 #include "seprank/support/errors.hpp"
 #include "seprank/rank/exact_rank.hpp"
-#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/model/network_spec.hpp"
 
 namespace po = boost::program_options;
 
@@ -81,17 +81,22 @@ std::uint64_t max_memory_from(const po::variables_map& vm) {
 
 RankRequest rank_request_from(const po::variables_map& vm) {
   RankRequest r;
-  parse_input_shape(vm["input"].as<std::string>(), r.arch);
-  const std::uint64_t m = parse_unsigned(vm, "templates");
-  if (m > static_cast<std::uint64_t>(max_templates))
-    throw resource_error("--templates must be at most " + std::to_string(max_templates));
-  r.arch.templates = static_cast<int>(m);
-  r.arch.layers = parse_layers(vm["layers"].as<std::string>());
-  r.arch.sharing = parse_sharing(vm["sharing"].as<std::string>());
-  r.arch.padding = parse_padding(vm["padding"].as<std::string>());
-  r.partition = vm["partition"].as<std::string>();
-  r.vary = vm["vary"].as<std::string>();
-  r.fixed_templates = vm["fixed-templates"].as<std::string>();
+  NetworkSpelling spelling;
+  spelling.input = vm["input"].as<std::string>();
+  spelling.templates = vm["templates"].as<std::string>();
+  spelling.layers = vm["layers"].as<std::string>();
+  spelling.sharing = vm["sharing"].as<std::string>();
+  spelling.padding = vm["padding"].as<std::string>();
+  spelling.partition = vm["partition"].as<std::string>();
+  spelling.vary = vm["vary"].as<std::string>();
+  spelling.fixed_templates = vm["fixed-templates"].as<std::string>();
+  spelling.templates_matrix = vm["templates-matrix"].as<std::string>();
+  const NetworkSpec spec = parse_network_spelling(spelling, SpellingSource::command_line);
+  r.arch = spec.arch;
+  r.partition = spec.partition;
+  r.vary = spec.vary;
+  r.fixed_templates = spec.fixed_templates;
+  r.representation = spec.representation;
   const std::string field = vm["field"].as<std::string>();
   if (field == "gfp")
     r.field = Field::gfp;
@@ -104,13 +109,6 @@ RankRequest rank_request_from(const po::variables_map& vm) {
     r.prime = prime_from(vm);
   }
   r.seed = parse_unsigned(vm, "seed");
-  const std::string f = vm["templates-matrix"].as<std::string>();
-  if (f == "random")
-    r.representation = Representation::random;
-  else if (f == "identity")
-    r.representation = Representation::identity;
-  else
-    throw usage_error("--templates-matrix: '" + f + "' is not one of random, identity");
   const std::uint64_t bound = parse_unsigned(vm, "weight-bound");
   if (bound < 1 || bound > (std::uint64_t{1} << 31)) throw data_error("--weight-bound must be in [1, 2^31]");
   r.weight_bound = static_cast<std::int64_t>(bound);

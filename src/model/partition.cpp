@@ -39,7 +39,7 @@ std::vector<int> parse_index_list(const std::string& text, const std::string& op
     int v = 0;
     auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
     if (item.empty() || ec != std::errc() || end != item.data() + item.size())
-      throw usage_error(option + " indices: '" + item + "' is not an index");
+      throw data_error(option + " indices: '" + item + "' is not an index");
     out.push_back(v);
     pos = comma + 1;
   }
@@ -73,13 +73,13 @@ std::vector<int> named_positions(const std::string& spec, const Architecture& ar
     for (int i = 0; i < n; ++i) {
       const char c = mask[static_cast<std::size_t>(i)];
       if (c != '0' && c != '1')
-        throw usage_error(option + " mask may contain only 0 and 1, found '" + std::string(1, c) + "'");
+        throw data_error(option + " mask may contain only 0 and 1, found '" + std::string(1, c) + "'");
       if (c == '1') in_i.push_back(i);
     }
   } else if (spec.rfind("indices:", 0) == 0) {
     in_i = parse_index_list(spec.substr(8), option);
   } else {
-    throw usage_error(option + ": unknown partition '" + spec +
+    throw data_error(option + ": unknown partition '" + spec +
                       "' (left-right, top-bottom, odd-even, mask:..., indices:...)");
   }
   return in_i;
@@ -118,7 +118,7 @@ void restrict_partition(Partition& p, const std::string& vary, const std::string
     // partition name (left-right, ...) is no submatrix specification (certificates record
     // only all, auto, mask: and indices:).
     if (vary.rfind("mask:", 0) != 0 && vary.rfind("indices:", 0) != 0)
-      throw usage_error("--vary: unknown specification '" + vary + "' (all, auto, mask:..., indices:...)");
+      throw data_error("--vary: unknown specification '" + vary + "' (all, auto, mask:..., indices:...)");
     // V may be every position (the whole matrix, as "all"), unlike a partition's I.
     for (int i : named_positions(vary, arch, "--vary")) {
       if (i < 0 || i >= n) throw data_error("--vary: index " + std::to_string(i) + " is outside 0.." + std::to_string(n - 1));
@@ -131,14 +131,14 @@ void restrict_partition(Partition& p, const std::string& vary, const std::string
     for (int i = 0; i < n; ++i) {
       const char digit = fixed[static_cast<std::size_t>(i)];
       if (digit < '0' || digit > '9')  // else ':' would pass for template 10
-        throw usage_error("--fixed-templates: '" + std::string(1, digit) + "' is not a digit");
+        throw data_error("--fixed-templates: '" + std::string(1, digit) + "' is not a digit");
       templates[static_cast<std::size_t>(i)] = digit - '0';
     }
   } else {
     int t = 0;
     auto [end, ec] = std::from_chars(fixed.data(), fixed.data() + fixed.size(), t);
     if (fixed.empty() || ec != std::errc() || end != fixed.data() + fixed.size())
-      throw usage_error("--fixed-templates: '" + fixed + "' is neither one template nor one digit per position");
+      throw data_error("--fixed-templates: '" + fixed + "' is neither one template nor one digit per position");
     templates.assign(templates.size(), t);
   }
   for (int t : templates)

@@ -12,7 +12,7 @@
 #include "seprank/evidence/independent_check.hpp"
 #include "seprank/support/errors.hpp"
 #include "seprank/comparison/float_compare.hpp"
-#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/model/network_spec.hpp"
 #include "seprank/bounds/min_cut_bound.hpp"
 #include "seprank/rank/rank_computation.hpp"
 
@@ -35,21 +35,25 @@ namespace {
 // The request for one claim on one instance: every template substituted, then parsed with
 // the same parsers as the command line.
 RankRequest request_for(const ClaimSpec& c, const Parameters& p, const VerifyOptions& options) {
-  RankRequest r;
-  parse_input_shape(substitute(c.input, p, c.where), r.arch);
+  NetworkSpelling spelling;
+  spelling.input = substitute(c.input, p, c.where);
   const Rational m = Expression::parse(c.templates, c.where).evaluate_number(p);
-  if (!m.fits_int64() || m.to_int64() < 1 || m.to_int64() > max_templates)
-    throw data_error(c.where + ": templates must be an integer in [1, " + std::to_string(max_templates) + "]");
-  r.arch.templates = static_cast<int>(m.to_int64());
-  r.arch.layers = parse_layers(substitute(c.layers, p, c.where));
-  r.arch.sharing = parse_sharing(substitute(c.sharing, p, c.where));
-  r.arch.padding = parse_padding(substitute(c.padding, p, c.where));
-  r.partition = substitute(c.partition, p, c.where);
-  r.vary = substitute(c.vary, p, c.where);
-  r.fixed_templates = substitute(c.fixed_templates, p, c.where);
-  const std::string f = substitute(c.templates_matrix, p, c.where);
-  if (f != "random" && f != "identity") throw data_error(c.where + ": templates_matrix must be random or identity");
-  r.representation = f == "random" ? Representation::random : Representation::identity;
+  if (!m.is_integer()) throw data_error(c.where + ": templates = " + m.to_string() + " is not an integer");
+  spelling.templates = m.to_string();
+  spelling.layers = substitute(c.layers, p, c.where);
+  spelling.sharing = substitute(c.sharing, p, c.where);
+  spelling.padding = substitute(c.padding, p, c.where);
+  spelling.partition = substitute(c.partition, p, c.where);
+  spelling.vary = substitute(c.vary, p, c.where);
+  spelling.fixed_templates = substitute(c.fixed_templates, p, c.where);
+  spelling.templates_matrix = substitute(c.templates_matrix, p, c.where);
+  const NetworkSpec spec = parse_network_spelling(spelling, SpellingSource::theorem_file);
+  RankRequest r;
+  r.arch = spec.arch;
+  r.partition = spec.partition;
+  r.vary = spec.vary;
+  r.fixed_templates = spec.fixed_templates;
+  r.representation = spec.representation;
   r.threads = options.threads;
   r.max_memory_bytes = options.max_memory_bytes;
   r.certificate = options.certificates_dir.has_value();
@@ -246,9 +250,9 @@ namespace {
 
 // Calls visit(claim index, instance) for every claim each instance of `t` checks, in order
 // (extended instances too with options.extended). An error of the instance's network is
-// named by file, claim and instance: a network a family makes invalid is an error in the
-// file (a malformed string is a data error here, not a command-line one); a network beyond
-// the hard or format limits stays a resource error.
+// named by file, claim and instance: a network a family makes invalid is a data error, as on
+// the command line (network_spec.hpp); a network beyond the hard or format limits stays a
+// resource error.
 template <typename Visit>
 void for_each_claim(const TheoremFile& t, const VerifyOptions& options, Visit&& visit) {
   std::vector<Instance> instances = t.instances;
