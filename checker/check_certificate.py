@@ -41,7 +41,7 @@ from operator import mul
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))  # expressions nest 200 deep, ~15 frames a level
 VERSION = "check_certificate.py 0.1.0 (certificate, cut witness and proof bundle formats 1)"
 # Version-1 size limits, checked before anything proportional to them is built.
-MAX_R, MAX_POSITIONS, MAX_M, MAX_CHANNELS, MAX_LAYERS, MAX_WEIGHTS = 16384, 64, 64, 4096, 64, 10**6
+MAX_R, MAX_POSITIONS, MAX_M, MAX_CHANNELS, MAX_LAYERS, MAX_WEIGHTS = 16384, 1024, 64, 4096, 64, 10**6
 MAX_NETWORK = 10**6  # vertices + edges of a witness's unrolled network (docs/cut-witness.md)
 MAX_CUT_ITEMS = 10**6
 MAX_READINGS = 2 * 10**6  # reachable within MAX_NETWORK only through stacked pool layers

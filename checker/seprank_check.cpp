@@ -71,7 +71,7 @@ using u128 = unsigned __int128;
 using i128 = __int128;
 
 // Size limits of format version 1 (end of the spec).
-constexpr u64 kMaxRank = 16384, kMaxPositions = 64, kMaxTemplates = 64, kMaxChannels = 4096, kMaxLayers = 64,
+constexpr u64 kMaxRank = 16384, kMaxPositions = 1024, kMaxTemplates = 64, kMaxChannels = 4096, kMaxLayers = 64,
               kMaxWeightEntries = 1000000;
 // Cut witnesses: vertices and edges of the unrolled network together, its readings (a memory
 // bound, reached beyond the first only through stacked pool layers), and cut items.
@@ -365,10 +365,10 @@ void read_network(const json& net, Matricization& m, Certificate* cert, const st
   only_keys(input, ip, {"dims", "height", "width"});
   const u64 dims = uint_field(input, ip, "dims", 1, 2, "{1, 2}");
   const u64 height = dims == 1 ? uint_field(input, ip, "height", 1, 1, "{1} (1D input)")
-                               : uint_field(input, ip, "height", 1, kMaxPositions, "[1, 64]");
-  const u64 width = uint_field(input, ip, "width", 1, kMaxPositions, "[1, 64]");
+                               : uint_field(input, ip, "height", 1, kMaxPositions, "[1, 1024]");
+  const u64 width = uint_field(input, ip, "width", 1, kMaxPositions, "[1, 1024]");
   if (height * width > kMaxPositions)
-    malformed(ip + ": H*W = " + std::to_string(height * width) + " exceeds 64");
+    malformed(ip + ": H*W = " + std::to_string(height * width) + " exceeds 1024");
   m.positions = height * width;
   m.dims = dims, m.height = height, m.width = width;
   const u64 p = cert ? cert->p : 0;
@@ -407,7 +407,7 @@ void read_network(const json& net, Matricization& m, Certificate* cert, const st
     // 1D: the row axis has extent 1 and window/stride 1.
     const Axis ay = dims == 1 ? make_axis(1, 1, 1, false, lp) : make_axis(rows.out, window, stride, same, lp);
     const Axis ax = make_axis(cols.out, window, stride, same, lp);
-    const u64 units = ay.out * ax.out;  // ≤ 64: outputs never exceed inputs
+    const u64 units = ay.out * ax.out;  // ≤ kMaxPositions: outputs never exceed inputs
     // Bound the number of weight entries before any allocation (R² may be astronomically large).
     const bool per_offset = cert && !layer.pool && sharing != "1x1";
     if (per_offset && window > kMaxWeightEntries)

@@ -3,8 +3,8 @@
 whatever `seprank certify` writes, both checkers verify; one step beyond a limit, certify
 refuses at once (exit 69, the limit named) and writes nothing.
 
-Each network is drawn from a fixed seed: 1D or 2D input of up to 64 positions (64 exactly in
-a share of them), M up to 64, up to 64 layers (stacks of 1x1 windows reach 64), gc and pool
+Each network is drawn from a fixed seed: 1D or 2D input of up to 1024 positions (64 and 1024
+exactly in a share of them), M up to 64, up to 64 layers (stacks of 1x1 windows reach 64), gc and pool
 layers, strides up to the window + 1, valid and same padding, every sharing mode, channels up
 to 4096 with up to 10^6 weight entries, every partition kind, a --vary submatrix of one or two
 positions a side, fixed templates, the default and the fast prime. The submatrix is kept small
@@ -24,7 +24,7 @@ import tempfile
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHECKER = os.path.join(REPO, "checker", "check_certificate.py")
 
-MAX_POSITIONS, MAX_TEMPLATES, MAX_CHANNELS, MAX_LAYERS, MAX_WEIGHTS = 64, 64, 4096, 64, 10**6
+MAX_POSITIONS, MAX_TEMPLATES, MAX_CHANNELS, MAX_LAYERS, MAX_WEIGHTS = 1024, 64, 4096, 64, 10**6
 CHECKER_WORK = 3 * 10**7  # r^2 x weight entries: what the Python checker may spend on one network
 
 failures = []
@@ -92,9 +92,9 @@ def draw_network(rng):
     while True:
         dims = rng.choice([1, 2])
         if dims == 1:
-            height, width = 1, rng.choice([MAX_POSITIONS, rng.randint(2, MAX_POSITIONS)])
+            height, width = 1, rng.choice([MAX_POSITIONS, 64, rng.randint(2, 64)])
         else:
-            height, width = rng.choice([(8, 8), (2, 32), (4, 16), (rng.randint(1, 8), rng.randint(2, 8))])
+            height, width = rng.choice([(32, 32), (16, 64), (8, 8), (2, 32), (rng.randint(1, 8), rng.randint(2, 8))])
         templates = rng.choice([MAX_TEMPLATES, 2, 3, rng.randint(2, MAX_TEMPLATES)])
         sharing = rng.choice(["conv", "local", "1x1"])
         padding = rng.choice(["valid", "valid", "same"])
@@ -220,8 +220,8 @@ def main():
     # One step beyond each limit: refused at once, the limit named, nothing written.
     path = os.path.join(work, "beyond.json")
     beyond = [
-        ("max_positions", ["--input", "65", "--layers", "65/1/1", "--vary", "indices:0,64"]),
-        ("max_positions", ["--input", "5x13", "--layers", "5/1/2,1/1/1,pool1/9", "--vary", "indices:0,64"]),
+        ("max_positions", ["--input", "1025", "--layers", "1025/1/1", "--vary", "indices:0,1024"]),
+        ("max_positions", ["--input", "5x205", "--layers", "5/1/2,1/1/1,pool1/201", "--vary", "indices:0,1024"]),
         ("max_templates", ["--input", "4", "--templates", "65", "--layers", "4/1/1", "--vary", "indices:0,3"]),
         ("max_channels", ["--input", "8", "--layers", "2/2/4097,4/1/1", "--sharing", "1x1"]),
         ("max_layers", ["--input", "2", "--layers", ",".join(["1/1/1"] * 64 + ["2/1/1"])]),

@@ -280,14 +280,10 @@ TEST_CASE("limits: what the checkers would reject for size is refused before any
   const fs::path dir = temp_dir();
   const std::string out = " -o '" + (dir / "c.json").string() + "'";
   const Refusal cases[] = {
-      {"certify --input 9x9 --layers 9/1/1 --vary indices:0,80" + out, 69, "max_positions = 64"},
-      {"certify --input 65 --layers 65/1/1 --vary indices:0,64" + out, 69, "max_positions = 64"},
+      {"certify --input 33x33 --layers 33/1/1 --vary indices:0,1088" + out, 69, "max_positions = 1024"},
+      {"certify --input 1025 --layers 1025/1/1 --vary indices:0,1024" + out, 69, "max_positions = 1024"},
       {"certify --input 4 --templates 65 --layers 4/1/1 --vary indices:0,3" + out, 69, "max_templates = 64"},
       {"certify --input 4 --layers 2/1/4097,3/1/1" + out, 69, "max_channels = 4096"},
-      {"certify --input 65 --layers " + repeated("1/1/1,", 64) + "65/1/1 --vary indices:0,64" + out, 69,
-       "max_positions = 64"},
-      {"certify --input 66 --layers " + repeated("1/1/1,", 65) + "1/1/1 --vary indices:0,65" + out, 69,
-       "max_positions"},
       {"certify --input 2 --layers " + repeated("1/1/1,", 64) + "2/1/1" + out, 69, "max_layers = 64"},
       // 4 units x 9 offsets x 1000 x 2, then 4 offsets x 1000 x 1000 (local): 4 072 000 entries.
       {"certify --input 4x4 --sharing local --layers 3/1/1000,2/1/1000 --vary indices:0,15" + out, 69,
@@ -296,7 +292,8 @@ TEST_CASE("limits: what the checkers would reject for size is refused before any
       // that the format limit decides).
       {"certify --input 30 --layers 2/2/2,15/1/1 --partition odd-even --max-memory 100000" + out, 69,
        "max_rank = 16384"},
-      {"bound --input 9x9 --layers 9/1/1 --witness '" + (dir / "w.json").string() + "'", 69, "max_positions = 64"},
+      {"bound --input 33x33 --layers 33/1/1 --witness '" + (dir / "w.json").string() + "'", 69,
+       "max_positions = 1024"},
   };
   for (const Refusal& c : cases) {
     check_seprank(c);
@@ -306,10 +303,10 @@ TEST_CASE("limits: what the checkers would reject for size is refused before any
   // The same network as a theorem instance: `verify` refuses before verifying any file.
   write(dir / "t.toml", theorem("name = \"c\"\ninput = \"{N}x{N}\"\ntemplates = \"2\"\nlayers = \"{N}/1/1\"\n"
                                 "vary = \"indices:0,{N*N-1}\"\nlower = \"1\"",
-                                "[[instances]]\nN = 2\n\n[[instances]]\nN = 9\n"));
+                                "[[instances]]\nN = 2\n\n[[instances]]\nN = 33\n"));
   const auto r = refused(seprank_command("verify '" + (dir / "t.toml").string() + "' --bundle '" +
                                          (dir / "bundle").string() + "'"),
-                         69, "instance N=9: the 9x9 input has 81 positions: above the certificate format limit max_positions = 64");
+                         69, "instance N=33: the 33x33 input has 1089 positions: above the certificate format limit max_positions = 1024");
   CHECK(r.out.empty());
   CHECK(!fs::exists(dir / "bundle"));
   fs::remove_all(dir);

@@ -19,7 +19,7 @@ struct FormatLimit {
 };
 
 inline constexpr FormatLimit max_rank{"max_rank", 16384, "r, the order of a certificate's minor"};
-inline constexpr FormatLimit max_input_positions{"max_positions", 64, "H·W, the input positions"};
+inline constexpr FormatLimit max_input_positions{"max_positions", 1024, "H·W, the input positions"};
 inline constexpr FormatLimit max_format_templates{"max_templates", 64, "M, the templates"};
 inline constexpr FormatLimit max_format_channels{"max_channels", 4096, "C, the channels of a gc layer"};
 inline constexpr FormatLimit max_format_layers{"max_layers", 64, "the layers"};
