@@ -279,9 +279,12 @@ TEST_CASE("certify refuses a matrix that is zero mod p: there is nothing to cert
   const auto ranked = run(seprank_command("rank " + args + " --json"));
   REQUIRE(ranked.exit_code == 0);
   CHECK(nlohmann::json::parse(ranked.out)["rank"] == 0);
-  const auto r = run(seprank_command("certify " + args + " -o /dev/null/x.json"));
+  const fs::path dir = temp_dir();
+  const auto r = run(seprank_command("certify " + args + " -o '" + (dir / "x.json").string() + "'"));
   CHECK(r.exit_code == 65);
   CHECK(r.err.find("zero mod p") != std::string::npos);
+  CHECK(!fs::exists(dir / "x.json"));
+  fs::remove_all(dir);
 }
 
 TEST_CASE("certify refuses to overwrite an existing file without --force") {

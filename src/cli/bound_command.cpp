@@ -2,11 +2,11 @@
 
 #include "cli/commands.hpp"
 #include "cli/network_options.hpp"
-#include "cli/output_file.hpp"
 #include "cli/upper_bound_json.hpp"
 #include "seprank/bounds/cut_witness.hpp"
 #include "seprank/evidence/format_limits.hpp"
 #include "seprank/model/network_spec.hpp"
+#include "seprank/support/atomic_file.hpp"
 
 namespace po = boost::program_options;
 
@@ -23,17 +23,21 @@ int bound_command(int argc, const char* const* argv) {
     std::cout << "usage: seprank bound <rank options> [--witness FILE [--force]]\n"
                  "Upper bound on the rank for every weight setting: a minimum cut of the grid tensor's\n"
                  "tensor network (docs/min-cut.md). Weights, field and seed play no part.\n"
+                 "The witness file is written whole (docs/output-files.md).\n"
               << options;
     return 0;
   }
   const RankRequest request = rank_request_from(vm);
   resolve_geometry(request.arch);  // the same validation as `rank`
   const Partition partition = make_partition(request.partition, request.arch);
-  if (vm.count("witness")) require_witness_format_limits(request.arch);  // before any work
+  if (vm.count("witness")) {  // before any work
+    require_witness_format_limits(request.arch);
+    require_writable(vm["witness"].as<std::string>(), vm.count("force") > 0);
+  }
   const MinCutBound b = min_cut_bound(request.arch, partition);
   if (vm.count("witness"))
-    write_output_file(vm["witness"].as<std::string>(), cut_witness_json(request.arch, partition, b).dump() + "\n",
-                      vm.count("force") > 0);
+    write_file_atomically(vm["witness"].as<std::string>(), cut_witness_json(request.arch, partition, b).dump() + "\n",
+                          vm.count("force") > 0);
   if (vm.count("json")) {
     nlohmann::json cut = nlohmann::json::array();
     for (const CutItem& item : b.cut)

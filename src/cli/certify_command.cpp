@@ -5,9 +5,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/network_options.hpp"
-#include "cli/output_file.hpp"
 #include "seprank/bounds/min_cut_bound.hpp"
 #include "seprank/evidence/certificate.hpp"
+#include "seprank/support/atomic_file.hpp"
 #include "seprank/support/errors.hpp"
 
 namespace po = boost::program_options;
@@ -42,16 +42,16 @@ int certify_command(int argc, const char* const* argv) {
   if (vm.count("help")) {
     std::cout << "usage: seprank certify <rank options> -o FILE [--force]\n"
                  "Writes a certificate (docs/certificate-format.md) that rank >= r over GF(p);\n"
-                 "with --field Q the integer weights are reduced mod p first.\n"
+                 "with --field Q the integer weights are reduced mod p first. FILE is written whole\n"
+                 "(a kill leaves the previous file or the new one: docs/output-files.md).\n"
               << options;
     return 0;
   }
   RankRequest request = rank_request_from(vm);
   request.certificate = true;
   const std::string path = vm["output"].as<std::string>();
-  // Refuse before spending time on the computation (write_output_file checks again).
-  if (!vm.count("force") && std::filesystem::exists(path))
-    throw Error(exit_cannot_create, path + " exists; not overwriting it (use --force)");
+  // Refuse before spending time on the computation (checked again when written).
+  require_writable(path, vm.count("force") > 0);
   // What the checkers would reject for size is refused before any work (format limits).
   require_certificate_format_limits(request.arch);
   const PreparedNetwork net = prepare_network(request);
@@ -62,7 +62,7 @@ int certify_command(int argc, const char* const* argv) {
                          {"architecture", architecture_json(request.arch, request.representation)}};
   if (request.field == Field::rationals) info["integer_weight_bound"] = request.weight_bound;
   const nlohmann::ordered_json doc = certificate_json(net, evidence, info);
-  write_output_file(path, certificate_text(doc), vm.count("force") > 0);
+  write_file_atomically(path, certificate_text(doc), vm.count("force") > 0);
   if (vm.count("json")) {
     std::cout << nlohmann::json{{"schema_version", 1},
                                 {"command", "certify"},

@@ -3,9 +3,12 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <regex>
+#include <set>
 
 #include "cli/commands.hpp"
 #include "cli/network_options.hpp"
+#include "seprank/support/atomic_file.hpp"
 #include "seprank/support/errors.hpp"
 #include "seprank/theorems/proof_bundle.hpp"
 #include "seprank/theorems/verify.hpp"
@@ -38,6 +41,25 @@ std::vector<std::string> theorem_paths(const std::vector<std::string>& args) {
     }
   }
   return out;
+}
+
+// Refuses before any work a certificate directory that cannot be written, and without --force
+// one that holds a certificate these theorems may write (ID-claim<c>-instance<i>.json,
+// ID-counterexample-claim<c>-instance<i>.json, as verify.cpp names them): which ones a run
+// writes depends on its verdicts.
+void require_certificates_writable(const std::string& dir, const std::vector<TheoremFile>& files, bool force) {
+  require_directory_writable(dir);
+  if (force) return;
+  static const std::regex rest(R"((counterexample-)?claim[0-9]+-instance[0-9]+\.json)");
+  std::set<std::string> existing;  // sorted: the same file is named on every run
+  std::error_code ec;
+  for (fs::directory_iterator e(dir, ec), end; !ec && e != end; e.increment(ec)) {
+    const std::string name = e->path().filename().string();
+    for (const TheoremFile& f : files)
+      if (name.rfind(f.id + "-", 0) == 0 && std::regex_match(name.substr(f.id.size() + 1), rest))
+        existing.insert(e->path().string());
+  }
+  if (!existing.empty()) require_absent(*existing.begin());
 }
 
 std::string cell(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : "-"; }
@@ -114,7 +136,7 @@ int verify_command(int argc, const char* const* argv) {
       ("extended", "also run each file's [[extended]] instances")
       ("certificates", po::value<std::string>(), "write a certificate for every PROVEN lower bound and REFUTED upper bound into this directory")
       ("bundle", po::value<std::string>(), "write a proof bundle: every verdict with its evidence (docs/proof-bundle.md)")
-      ("force", "with --bundle: replace an existing bundle")
+      ("force", "replace existing certificates (--certificates) and bundle files (--bundle)")
       ("seed", po::value<std::string>()->default_value("1"), "first seed; retries use the next ones")
       ("retries", po::value<std::string>()->default_value("2"), "extra seeds tried before a lower bound is UNCONFIRMED")
       ("prime", po::value<std::string>(), "rank mod this prime (default 2^62 - 57), or 'fast': 2^23 - 15, at BLAS speed")
@@ -136,6 +158,7 @@ int verify_command(int argc, const char* const* argv) {
   if (vm.count("help")) {
     std::cout << "usage: seprank verify [FILES or DIRS] [options]\n"
                  "Checks every instance of every theorem file (docs/theorem-format.md).\n"
+                 "Certificates and bundle files are written whole (docs/output-files.md).\n"
               << options;
     return 0;
   }
@@ -143,6 +166,7 @@ int verify_command(int argc, const char* const* argv) {
   o.extended = vm.count("extended") > 0;
   o.compare_float = vm.count("compare-float") > 0;
   if (vm.count("certificates")) o.certificates_dir = vm["certificates"].as<std::string>();
+  o.force = vm.count("force") > 0;
   o.seed = parse_unsigned(vm, "seed");
   const std::uint64_t retries = parse_unsigned(vm, "retries");
   if (retries > 100) throw usage_error("--retries must be at most 100");
@@ -154,14 +178,13 @@ int verify_command(int argc, const char* const* argv) {
     check_prime(o.prime);  // once, not per instance
   }
 
-  // Refuse before any work (write_proof_bundle checks again when it writes).
-  if (vm.count("bundle") && !vm.count("force") && fs::exists(fs::path(vm["bundle"].as<std::string>()) / "manifest.json"))
-    throw Error(exit_cannot_create, (fs::path(vm["bundle"].as<std::string>()) / "manifest.json").string() +
-                                        " exists; not overwriting it (use --force)");
   const std::vector<std::string> paths =
       theorem_paths(vm.count("paths") ? vm["paths"].as<std::vector<std::string>>() : std::vector<std::string>{"proofs"});
   std::vector<TheoremFile> files;
   for (const std::string& p : paths) files.push_back(read_theorem_file(p));  // all parsed before any work
+  // Output refused before any work (each file is checked again when written).
+  if (o.certificates_dir) require_certificates_writable(*o.certificates_dir, files, o.force);
+  if (vm.count("bundle")) require_bundle_writable(vm["bundle"].as<std::string>(), files, o.force);
   for (const TheoremFile& f : files) require_evidence_format_limits(f, o);
 
   std::map<Status, int> counts;
@@ -191,7 +214,7 @@ int verify_command(int argc, const char* const* argv) {
   }
   if (vm.count("bundle"))
     write_proof_bundle(vm["bundle"].as<std::string>(), files, results, BundleRun{o.prime, o.seed, o.extended},
-                       vm.count("force") > 0);
+                       o.force);
   int total = 0;
   for (const auto& [status, n] : counts) total += n;
   const bool failed = counts[Status::refuted] > 0 || counts[Status::unconfirmed] > 0;

@@ -4,9 +4,12 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include "seprank/evidence/certificate.hpp"
+#include "seprank/support/atomic_file.hpp"
 #include "seprank/support/errors.hpp"
 
 namespace seprank {
@@ -23,23 +26,6 @@ std::string read_bytes(const std::string& path) {
   return s.str();
 }
 
-// Written to a temporary name in the same directory, then renamed: a reader never sees half.
-void write_file(const fs::path& path, const std::string& content) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  if (ec) throw Error(exit_cannot_create, "cannot create the directory " + path.parent_path().string() + ": " + ec.message());
-  const fs::path temporary = path.string() + ".partial";
-  std::FILE* f = std::fopen(temporary.c_str(), "wb");
-  if (!f) throw Error(exit_cannot_create, "cannot create " + temporary.string());
-  const bool written = std::fwrite(content.data(), 1, content.size(), f) == content.size();
-  if (std::fclose(f) != 0 || !written) {
-    fs::remove(temporary, ec);
-    throw Error(exit_io, "cannot write " + temporary.string());
-  }
-  fs::rename(temporary, path, ec);
-  if (ec) throw Error(exit_io, "cannot rename " + temporary.string() + " to " + path.string() + ": " + ec.message());
-}
-
 bool valid_id(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id)
@@ -47,6 +33,45 @@ bool valid_id(const std::string& id) {
       return false;
   return true;
 }
+
+void require_valid_id(const TheoremFile& file) {
+  if (!valid_id(file.id))
+    throw data_error(file.path + ": theorem id '" + file.id + "' names files in a bundle: use 1 to 64 of A-Z a-z 0-9 - _");
+}
+
+// Writes a bundle's files. On an error it removes the files and directories this run created;
+// a file it replaced (--force) cannot be restored, and the previous manifest stays.
+class BundleWriter {
+ public:
+  BundleWriter(fs::path root, bool force) : root_(std::move(root)), force_(force) {}
+  BundleWriter(const BundleWriter&) = delete;
+  BundleWriter& operator=(const BundleWriter&) = delete;
+  ~BundleWriter() {
+    if (done_) return;
+    std::error_code ec;
+    for (auto f = created_files_.rbegin(); f != created_files_.rend(); ++f) fs::remove(*f, ec);
+    for (auto d = created_dirs_.rbegin(); d != created_dirs_.rend(); ++d) fs::remove(*d, ec);  // only if empty
+  }
+  void write(const std::string& relative, const std::string& content) {
+    const fs::path path = root_ / relative;
+    std::vector<fs::path> missing;  // innermost first
+    std::error_code ec;
+    for (fs::path p = path.parent_path(); !p.empty() && !fs::exists(fs::symlink_status(p, ec)); p = p.parent_path())
+      missing.push_back(p);
+    create_output_directory(path.parent_path().string());
+    created_dirs_.insert(created_dirs_.end(), missing.rbegin(), missing.rend());
+    const bool existed = fs::exists(fs::symlink_status(path, ec));
+    write_file_atomically(path.string(), content, force_);
+    if (!existed) created_files_.push_back(path);
+  }
+  void finish() { done_ = true; }
+
+ private:
+  fs::path root_;
+  bool force_;
+  bool done_ = false;
+  std::vector<fs::path> created_files_, created_dirs_;
+};
 
 nlohmann::ordered_json bound_json(const std::string& text, const std::string& value) {
   if (value.empty()) return nullptr;
@@ -84,24 +109,42 @@ std::string manifest_text(const nlohmann::ordered_json& manifest) {
 
 }  // namespace
 
+void require_bundle_writable(const std::string& dir, const std::vector<TheoremFile>& files, bool force) {
+  require_directory_writable(dir);
+  for (const TheoremFile& file : files) require_valid_id(file);
+  const fs::path root(dir);
+  if (force) {  // what exists must be replaceable (not a directory, not a symlink loop)
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(root / "manifest.json", ec))) require_writable((root / "manifest.json").string(), true);
+    return;
+  }
+  require_absent((root / "manifest.json").string());
+  // Which evidence files a run writes depends on its verdicts: any of this theorem's is refused.
+  static const std::regex evidence_name(R"(claim[0-9]+-instance[0-9]+-(certificate|cut)\.json)");
+  for (const TheoremFile& file : files) {
+    require_absent((root / "theorems" / (file.id + ".toml")).string());
+    std::set<std::string> existing;  // sorted: the same file is named on every run
+    std::error_code ec;
+    for (fs::directory_iterator e(root / "evidence" / file.id, ec), end; !ec && e != end; e.increment(ec))
+      if (std::regex_match(e->path().filename().string(), evidence_name)) existing.insert(e->path().string());
+    if (!existing.empty()) require_absent(*existing.begin());
+  }
+}
+
 void write_proof_bundle(const std::string& dir, const std::vector<TheoremFile>& files,
                         const std::vector<TheoremResult>& results, const BundleRun& run, bool force) {
-  const fs::path root(dir);
-  std::error_code ec;
-  if (!force && fs::exists(root / "manifest.json", ec))
-    throw Error(exit_cannot_create, (root / "manifest.json").string() + " exists; not overwriting it (use --force)");
+  require_bundle_writable(dir, files, force);  // again: files may have appeared during the run
+  BundleWriter writer(dir, force);
   std::map<std::string, int> counts;
   int evidence_checked = 0, checks = 0;
   nlohmann::ordered_json theorems = nlohmann::ordered_json::array();
   for (std::size_t f = 0; f < files.size(); ++f) {
     const TheoremFile& file = files[f];
     const TheoremResult& result = results[f];
-    if (!valid_id(file.id))
-      throw data_error(file.path + ": theorem id '" + file.id +
-                       "' names files in a bundle: use 1 to 64 of A-Z a-z 0-9 - _");
+    require_valid_id(file);
     const std::string copy = "theorems/" + file.id + ".toml";
     const std::string bytes = read_bytes(file.path);
-    write_file(root / copy, bytes);
+    writer.write(copy, bytes);
     nlohmann::ordered_json entries = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < result.instances.size(); ++i) {
       const InstanceResult& instance = result.instances[i];
@@ -135,13 +178,13 @@ void write_proof_bundle(const std::string& dir, const std::vector<TheoremFile>& 
         entry["cut_witness_sha256"] = nullptr;
         if (!r.certificate.is_null()) {
           const std::string text = certificate_text(r.certificate);
-          write_file(root / (stem + "-certificate.json"), text);
+          writer.write(stem + "-certificate.json", text);
           entry["certificate"] = stem + "-certificate.json";
           entry["certificate_sha256"] = sha256_hex(text);
         }
         if (!r.cut_witness.is_null()) {
           const std::string text = r.cut_witness.dump() + "\n";
-          write_file(root / (stem + "-cut.json"), text);
+          writer.write(stem + "-cut.json", text);
           entry["cut_witness"] = stem + "-cut.json";
           entry["cut_witness_sha256"] = sha256_hex(text);
         }
@@ -177,7 +220,8 @@ void write_proof_bundle(const std::string& dir, const std::vector<TheoremFile>& 
   manifest["extended"] = run.extended;
   manifest["theorems"] = std::move(theorems);
   manifest["summary"] = std::move(summary);
-  write_file(root / "manifest.json", manifest_text(manifest));  // the manifest last: complete once it exists
+  writer.write("manifest.json", manifest_text(manifest));  // the manifest last: complete once it exists
+  writer.finish();
 }
 
 }  // namespace seprank

@@ -10,6 +10,7 @@
 #include "seprank/evidence/certificate.hpp"
 #include "seprank/evidence/format_limits.hpp"
 #include "seprank/evidence/independent_check.hpp"
+#include "seprank/support/atomic_file.hpp"
 #include "seprank/support/errors.hpp"
 #include "seprank/comparison/float_compare.hpp"
 #include "seprank/model/network_spec.hpp"
@@ -77,17 +78,11 @@ std::string format_log2_probability(double log2_p) {
   return buf;
 }
 
-void write_certificate(const nlohmann::ordered_json& certificate, const std::string& dir, const std::string& name,
+void write_certificate(const nlohmann::ordered_json& certificate, const VerifyOptions& options, const std::string& name,
                        ClaimResult& out) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw Error(exit_cannot_create, "cannot create the directory " + dir + ": " + ec.message());
-  const std::string path = (std::filesystem::path(dir) / (name + ".json")).string();
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) throw Error(exit_cannot_create, "cannot create certificate " + path);
-  const std::string text = certificate_text(certificate);
-  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !written) throw Error(exit_io, "cannot write certificate " + path);
+  create_output_directory(*options.certificates_dir);
+  const std::string path = (std::filesystem::path(*options.certificates_dir) / (name + ".json")).string();
+  write_file_atomically(path, certificate_text(certificate), options.force);
   out.note += (out.note.empty() ? "" : "; ") + std::string("certificate ") + path;
 }
 
@@ -196,7 +191,7 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
       parts.push_back(Status::proven);
       rests_on_certificate = true;
       if (options.certificates_dir)
-        write_certificate(out.certificate, *options.certificates_dir,
+        write_certificate(out.certificate, options,
                           t.id + "-claim" + std::to_string(claim_index + 1) + "-instance" + std::to_string(instance_index + 1), out);
     } else {
       parts.push_back(Status::unconfirmed);
@@ -213,7 +208,7 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
       rests_on_certificate = true;
       notes.push_back("certified rank " + std::to_string(best->rank) + " > claimed upper bound");
       if (options.certificates_dir)
-        write_certificate(out.certificate, *options.certificates_dir,
+        write_certificate(out.certificate, options,
                           t.id + "-counterexample-claim" + std::to_string(claim_index + 1) + "-instance" +
                               std::to_string(instance_index + 1), out);
     } else if (best) {

@@ -19,10 +19,16 @@ struct BundleRun {
   bool extended = false;
 };
 
+// Refuses before any work what write_proof_bundle would refuse: a theorem id outside
+// [A-Za-z0-9_-] (data error: it names files); a DIR that cannot be created (exit 73); without
+// `force`, an existing manifest.json, theorems/<ID>.toml or evidence file of these theorems
+// (exit 73: nothing is overwritten). Leftover temporary files do not count.
+void require_bundle_writable(const std::string& dir, const std::vector<TheoremFile>& files, bool force);
+
 // Writes DIR/manifest.json, DIR/theorems/<ID>.toml (copies of the files) and
-// DIR/evidence/<ID>/claim<c>-instance<i>-{certificate,cut}.json. Each file goes to a temporary
-// name first and is renamed into place. An existing DIR/manifest.json is exit 73 unless
-// `force`; a theorem id outside [A-Za-z0-9_-] is a data error (it names files).
+// DIR/evidence/<ID>/claim<c>-instance<i>-{certificate,cut}.json, each with
+// write_file_atomically, the manifest last. Calls require_bundle_writable first. On an error
+// it removes the files and directories it created.
 void write_proof_bundle(const std::string& dir, const std::vector<TheoremFile>& files,
                         const std::vector<TheoremResult>& results, const BundleRun& run, bool force);
 

@@ -21,6 +21,7 @@ std::string to_string(Status s);  // "PROVEN", "CONSISTENT", "UNCONFIRMED", "REF
 struct VerifyOptions {
   bool extended = false;
   std::optional<std::string> certificates_dir;
+  bool force = false;  // a certificate may replace an existing file
   std::uint64_t seed = 1;
   int retries = 2;  // extra seeds tried before a lower bound is UNCONFIRMED
   bool compare_float = false;  // also rank the same network in double precision (data only)
