@@ -103,10 +103,10 @@ void check_refusal(const test_support::ProcessResult& r, int code, const std::st
   }
 }
 
-// Runs a command with writes to regular files limited to 512 bytes (dash's `ulimit -f 1`; a
-// certificate is about 1.6 KB, an error line fits): writing fails with EFBIG.
+// Runs a command with writes to regular files limited to 512 bytes (a certificate is about
+// 1.6 KB, the tiny theorem's copy and an error line fit): writing beyond fails with EFBIG.
 test_support::ProcessResult run_with_small_file_limit(const std::string& command) {
-  return run("(trap '' XFSZ; ulimit -f 1; exec " + command + ")");
+  return run("(trap '' XFSZ; exec prlimit --fsize=512 " + command + ")");
 }
 
 const std::string certify_args = "certify --input 6 --layers 6/1/2 ";
