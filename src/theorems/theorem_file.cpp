@@ -3,11 +3,9 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
 
+#include "seprank/support/bounded_read.hpp"
 #include "seprank/support/errors.hpp"
 
 namespace seprank {
@@ -98,6 +96,17 @@ ClaimSpec read_claim(const toml::table& table, const std::string& path) {
   return c;
 }
 
+// Names expressions give a meaning of their own: the partition's sizes, which bounds may use,
+// and the words of the expression language. A parameter of that name would be shadowed or
+// shadow it, and seprank and the Python checker must not have to agree on which.
+constexpr const char* reserved_names_text = "size_I, size_J, and, or, not, true, false, min, max, floor, ceil, abs";
+
+bool reserved_name(const std::string& name) {
+  static const std::set<std::string> reserved = {"size_I", "size_J", "and", "or", "not", "true", "false",
+                                                 "min", "max", "floor", "ceil", "abs"};
+  return reserved.count(name) > 0;
+}
+
 // One [[instances]] table: integers or lists of integers, expanded to their product;
 // `count` is the number of instances the file has so far.
 std::vector<Instance> read_instances(const toml::table& table, const std::string& path, std::size_t count) {
@@ -114,8 +123,11 @@ std::vector<Instance> read_instances(const toml::table& table, const std::string
       }
       continue;
     }
-    std::vector<Rational> values;
     const std::string name(key.str());  // a named copy: clang 14 cannot capture structured bindings
+    if (reserved_name(name))
+      throw data_error(place(path, node) + ": parameter '" + name + "' shadows a built-in name (" +
+                       reserved_names_text + ")");
+    std::vector<Rational> values;
     auto add = [&](const toml::node& v) {
       if (!v.is_integer())
         throw data_error(place(path, v) + ": parameter '" + name + "' must be an integer or a list of integers");
@@ -123,11 +135,11 @@ std::vector<Instance> read_instances(const toml::table& table, const std::string
     };
     if (node.is_array()) {
       for (const toml::node& v : *node.as_array()) add(v);
-      if (values.empty()) throw data_error(place(path, node) + ": parameter '" + std::string(key.str()) + "' has no values");
+      if (values.empty()) throw data_error(place(path, node) + ": parameter '" + name + "' has no values");
     } else {
       add(node);
     }
-    axes.emplace_back(std::string(key.str()), std::move(values));
+    axes.emplace_back(name, std::move(values));
   }
   std::size_t total = 1;
   for (const auto& axis : axes) {
@@ -168,15 +180,14 @@ std::vector<Instance> read_instance_tables(const toml::array* tables, const std:
 }  // namespace
 
 TheoremFile read_theorem_file(const std::string& path) {
-  std::error_code ec;
-  std::ifstream in(path, std::ios::binary);
-  if (!in || std::filesystem::is_directory(path, ec)) throw Error(exit_no_input, path + ": cannot read the file");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw Error(exit_no_input, path + ": cannot read the file");
-  return parse_theorem_text(text, path);
+  return parse_theorem_text(read_regular_file(path, max_theorem_file_bytes), path);
 }
 
 TheoremFile parse_theorem_text(const std::string& text, const std::string& path) {
+  // toml++ skips a byte order mark; Python's tomllib, which re-reads theorem files in proof
+  // bundles, refuses it (as anywhere outside strings and comments): so does seprank.
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0)
+    throw data_error(path + ":1: not valid TOML: the file starts with a UTF-8 byte order mark");
   toml::table root;
   try {
     root = toml::parse(text, path);
