@@ -27,13 +27,26 @@ Prints exactly one verdict line on stdout and exits with
   2  NOT VERIFIED: malformed (also: internal error, which should not happen)
   3  NOT VERIFIED: a file cannot be read (or the command line is wrong)
 """
+import os
+import sys
+
+
+def last_resort(kind, value, traceback):
+    """sys.excepthook of the command: an exception outside run() (out of memory while the
+    modules below load, say) still ends in one verdict line and exit 2, not a traceback and 1."""
+    os.write(1, b"NOT VERIFIED: internal error: out of memory\n" if issubclass(kind, MemoryError)
+             else b"NOT VERIFIED: internal error\n")
+    os._exit(2)
+
+
+if __name__ == "__main__":
+    sys.excepthook = last_resort
+
 import hashlib
 import json
 import math
-import os
 import re
 import stat
-import sys
 from fractions import Fraction
 from itertools import product
 from operator import mul
@@ -46,6 +59,9 @@ MAX_NETWORK = 10**6  # vertices + edges of a witness's unrolled network (docs/cu
 MAX_CUT_ITEMS = 10**6
 MAX_READINGS = 2 * 10**6  # reachable within MAX_NETWORK only through stacked pool layers
 MAX_DEPTH = 256  # arrays and objects nested deeper are malformed anywhere in the document
+# Every file read (certificate, witness, manifest, theorem copy) is a regular file of at most
+# 256 MiB: over three times the largest certificate the limits allow (docs/certificate-format.md).
+MAX_FILE_BYTES = 256 << 20
 CACHE_BUDGET = 1 << 21  # integers kept in memoized unit outputs (see make_forward)
 MR_BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)  # exact for n < 3.3e24
 KINDS = {bool: "a boolean", float: "a non-integer number", str: "a string", list: "an array",
@@ -745,11 +761,31 @@ def parse_json(data):
 
 
 def read_bytes(path, name):
+    """The bytes of a regular file of at most MAX_FILE_BYTES bytes. Opened without blocking (a
+    FIFO would block in open), its type and size checked before reading, read in chunks up to
+    one byte past the limit (it may grow while read)."""
+    def cannot(why):
+        return Verdict(3, f"cannot read {show(name)}: {why}")
+    limit = f"the limit of {MAX_FILE_BYTES} bytes (256 MiB)"
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise cannot("a directory, not a regular file" if stat.S_ISDIR(info.st_mode) else "not a regular file")
+            if info.st_size > MAX_FILE_BYTES:
+                raise cannot(f"{info.st_size} bytes, above {limit}")
+            chunks, size = [], 0
+            while chunk := os.read(fd, min(1 << 20, MAX_FILE_BYTES + 1 - size)):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > MAX_FILE_BYTES:
+                    raise cannot(f"it grew past {limit} while being read")
+            return b"".join(chunks)
+        finally:
+            os.close(fd)
     except (OSError, ValueError) as e:  # ValueError: e.g. a NUL byte in the name
-        raise Verdict(3, f"cannot read {show(name)}: {getattr(e, 'strerror', None) or e}") from None
+        raise cannot(getattr(e, "strerror", None) or e) from None
 
 
 def check_document(doc):
@@ -763,6 +799,9 @@ def check_document(doc):
 MAX_EXPRESSION, MAX_NESTING, MAX_BITS = 10000, 200, 1 << 20
 TOKEN = re.compile(r"[ \t\r\n]*(?:([0-9]+)|([A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|[-+*/^(),<>]))?", re.ASCII)
 KEYWORDS = {"and", "or", "not", "true", "false", "min", "max", "floor", "ceil", "abs"}
+# No parameter may take one of these names: bounds see the partition's sizes under the first two,
+# and the others are words of the expressions (docs/theorem-format.md).
+RESERVED_NAMES = ("size_I", "size_J", "and", "or", "not", "true", "false", "min", "max", "floor", "ceil", "abs")
 
 
 class ExpressionError(Exception):
@@ -1067,6 +1106,10 @@ def instance_list(theorem, extended, where):
         for t, table in enumerate(array(theorem.get(key, []), f"{where}: {key}")):
             sizes = [len(v) for k, v in typed(table, f"{where}: {key}[{t}]", dict).items()
                      if k != "claims" and type(v) is list]
+            shadowing = sorted(set(table) & set(RESERVED_NAMES))
+            if shadowing:
+                raise malformed(f"{where}: {key}[{t}]", f"parameter {show(shadowing[0])} shadows a built-in name"
+                                                       f" ({', '.join(RESERVED_NAMES)})")
             total += product_of(sizes)
             if total > MAX_INSTANCES:
                 raise malformed(where, f"more than {MAX_INSTANCES} instances")
@@ -1414,11 +1457,11 @@ def run(argv):
         return 0
     try:
         code, line = main(argv)
-        line = " ".join(line.split()).encode("ascii", "backslashreplace").decode("ascii")
+        data = " ".join(line.split()).encode("ascii", "backslashreplace") + b"\n"
     except BaseException:  # MemoryError or RecursionError while forming the line itself
-        code, line = 2, "NOT VERIFIED: internal error"
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
+        code, data = 2, b"NOT VERIFIED: internal error\n"
+    while data:  # written unbuffered: nothing is left to allocate or flush once the line is formed
+        data = data[os.write(1, data):]
     return code
 
 

@@ -20,7 +20,9 @@
 // elsewhere).
 // Compiled with -DSEPRANK_CHECK_NO_MAIN, the file is a library (namespace seprank_check, below)
 // for the fuzz target and `seprank verify`, which compile it; the checker stays one file.
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -30,6 +32,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <iostream>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -79,6 +82,10 @@ constexpr u64 kMaxNetworkSize = 1000000, kMaxReadings = 2000000, kMaxCutItems = 
 // Arrays and objects nested deeper are malformed anywhere in the document: Python's json
 // recurses (and gives up near 1000), nlohmann's dump() recurses too. A certificate nests 7 levels, a manifest 8.
 constexpr std::size_t kMaxDepth = 256;
+// Every file a checker reads (a certificate, a witness, a manifest, a theorem copy) is a regular
+// file of at most this many bytes, 256 MiB: over three times the largest certificate the limits
+// above allow (docs/certificate-format.md "Reading files"). A FIFO or a device is never read.
+constexpr u64 kMaxFileBytes = u64(256) << 20;
 
 [[noreturn]] void malformed(const std::string& what) { throw Verdict{2, "malformed: " + what}; }
 
@@ -752,6 +759,10 @@ u64 determinant_mod(std::vector<u64>& m, u64 r, u64 p, u64& zero_column) {
 json parse_document(const std::string& text) {
   // nlohmann skips a byte order mark, Python's json refuses it: the spec forbids it.
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) malformed("a byte order mark precedes the JSON text");
+  // nlohmann takes a NUL for the end of the input and would ignore what follows it; JSON text
+  // has no raw NUL anywhere (in a string it must be escaped), so any NUL is malformed.
+  if (const std::size_t nul = text.find('\0'); nul != std::string::npos)
+    malformed("a NUL byte at offset " + std::to_string(nul) + " (JSON text has none)");
   json doc;
   try {
     doc = json::parse(text);  // nlohmann's parser is iterative: deep nesting cannot overflow the stack
@@ -1125,23 +1136,42 @@ auto located(const std::string& where, F f) -> decltype(f()) {
   }
 }
 
-// The bytes of a file; nullopt, with the reason in `error`, when it cannot be read.
+// The bytes of a regular file of at most kMaxFileBytes bytes; nullopt, with the reason in
+// `error`, when it cannot be read, is not a regular file (opened without blocking: a FIFO would
+// block in open) or is larger (by fstat before reading, and while reading: it may grow).
 std::optional<std::string> read_bytes(const std::string& name, std::string& error) {
-  std::FILE* file = std::fopen(name.c_str(), "rb");
-  if (!file) {
+  const std::string limit = "the limit of " + std::to_string(kMaxFileBytes) + " bytes (256 MiB)";
+  const int fd = ::open(name.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
     error = std::strerror(errno);
     return std::nullopt;
   }
   std::string text;
-  char buffer[1 << 16];
-  for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, file)) > 0;) text.append(buffer, got);
-  const bool read_failed = std::ferror(file);
-  const int read_errno = errno;
-  std::fclose(file);
-  if (read_failed) {
-    error = std::strerror(read_errno);
-    return std::nullopt;
+  struct stat info;
+  if (::fstat(fd, &info) != 0) {
+    error = std::strerror(errno);
+  } else if (!S_ISREG(info.st_mode)) {
+    error = S_ISDIR(info.st_mode) ? "a directory, not a regular file" : "not a regular file";
+  } else if (u64(info.st_size) > kMaxFileBytes) {
+    error = std::to_string(info.st_size) + " bytes, above " + limit;
+  } else {
+    text.reserve(std::size_t(info.st_size));
+    char buffer[1 << 16];
+    for (ssize_t got; (got = ::read(fd, buffer, sizeof buffer)) != 0;) {
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) {
+        error = std::strerror(errno);
+        break;
+      }
+      text.append(buffer, std::size_t(got));
+      if (text.size() > kMaxFileBytes) {
+        error = "it grew past " + limit + " while being read";
+        break;
+      }
+    }
   }
+  ::close(fd);
+  if (!error.empty()) return std::nullopt;
   return text;
 }
 
@@ -1526,6 +1556,13 @@ std::string verdict_line(const Verdict& verdict) {
 #endif
 
 int main(int argc, char** argv) {
+  // Out of memory anywhere, even where no catch can help (nlohmann's destructors allocate while
+  // a failed parse unwinds): still exactly one verdict line, and exit 2.
+  std::set_new_handler([] {
+    static const char line[] = "NOT VERIFIED: malformed: out of memory\n";
+    (void)!::write(1, line, sizeof line - 1);
+    ::_exit(2);
+  });
   const std::string first = argc >= 2 ? argv[1] : "";
   if (argc == 2 && first == "--help") {
     std::cout << "usage: seprank-check FILE            check a certificate or a cut witness\n"
@@ -1553,9 +1590,11 @@ int main(int argc, char** argv) {
   if (argc == 3 && first == "--bundle") {
     verdict = seprank_check::check_bundle(argv[2]);
   } else if (argc == 2 && first != "--bundle") {
-    std::string error;
-    const std::optional<std::string> text = read_bytes(first, error);
-    verdict = text ? seprank_check::check_evidence_text(*text) : Verdict{3, "cannot read " + first + ": " + error};
+    verdict = verdict_of([&] {  // out of memory while reading is a verdict too
+      std::string error;
+      const std::optional<std::string> text = read_bytes(first, error);
+      return text ? check_text(*text, Kind::either) : Verdict{3, "cannot read " + first + ": " + error};
+    });
   }
   std::cout << seprank_check::verdict_line(verdict) << std::endl;
   return verdict.exit_code;

@@ -2,10 +2,11 @@
 """Mutation fuzzer for the Python certificate checker (checker/check_certificate.py).
 
 libFuzzer cannot drive Python, so this mutates the committed certificates instead -- at the
-byte level (flips, cuts, splices, interesting tokens) and at the JSON level (values replaced
+byte level (flips, cuts, splices, interesting tokens), at the JSON level (values replaced
 by edge cases, keys dropped, added or duplicated, lists grown and shrunk, the network hash
-recomputed so that mutants get past it) -- for a bounded number of iterations and seconds,
-and asserts for every mutant:
+recomputed so that mutants get past it), and around the document (bytes after it: a NUL, a
+second document, garbage, JSON and non-JSON whitespace; byte order marks before, inside and
+after it) -- for a bounded number of iterations and seconds, and asserts for every mutant:
 
   * the checker reaches a verdict: exit 0..3 and exactly one line on stdout, starting with
     "VERIFIED" or "NOT VERIFIED", nothing on stderr, never a traceback;
@@ -146,6 +147,47 @@ def mutate_bytes(rng, data, others):
     return bytes(data)
 
 
+# ---- around the document: trailing bytes and byte order marks ----
+BOM = "\ufeff".encode()
+JSON_WHITESPACE = [b" ", b"\t", b"\n", b"\r"]
+OTHER_WHITESPACE = [b"\x0b", b"\x0c", "\u00a0".encode(), "\u2028".encode(), "\u3000".encode(), b"\x85"]
+GARBAGE = [b"x", b"}", b"]", b",", b"null", b"0", b'""', b"{}", b"[]", b"\xff", b"\\", b"//", b"#"]
+
+
+def whitespace(rng):
+    return b"".join(rng.choice(JSON_WHITESPACE) for _ in range(rng.choice([1, 1, 2, 5])))
+
+
+def mutate_around(rng, data, others):
+    """The document with bytes added after it, byte order marks somewhere, or both."""
+    kind = rng.randrange(9)
+    if kind == 0:  # a NUL, maybe with more after it (nlohmann once stopped reading at a NUL)
+        return data + b"\x00" + rng.choice([b"", b"\x00", b"garbage", rng.choice(others), whitespace(rng)])
+    if kind == 1:  # a second document, maybe separated by whitespace
+        return data + rng.choice([b"", whitespace(rng)]) + rng.choice([data] + others)[:rng.choice([None, 50])]
+    if kind == 2:  # trailing garbage
+        return data + rng.choice([b"", whitespace(rng)]) + rng.choice(GARBAGE)
+    if kind == 3:  # trailing whitespace: JSON's own (allowed) or another (malformed)
+        return data + (whitespace(rng) if rng.random() < 0.6 else rng.choice(OTHER_WHITESPACE) + whitespace(rng))
+    if kind == 4:  # leading whitespace, JSON's own or another
+        return (whitespace(rng) if rng.random() < 0.6 else rng.choice(OTHER_WHITESPACE)) + data
+    if kind == 5:  # a byte order mark first, maybe twice or after whitespace; or a UTF-16/32 one
+        return rng.choice([BOM, BOM + BOM, whitespace(rng) + BOM, b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00"]) + data
+    if kind == 6:  # a byte order mark after the document
+        return data + rng.choice([BOM, whitespace(rng) + BOM, BOM + whitespace(rng)])
+    if kind == 7:  # a byte order mark in place of a space or newline, or after a quote (in a string, or not)
+        spaces = [i for i, byte in enumerate(data) if byte in b" \n"]
+        quotes = [i for i, byte in enumerate(data) if byte == ord('"')]
+        if spaces and (rng.random() < 0.5 or not quotes):
+            i = rng.choice(spaces)
+            return data[:i] + BOM + data[i + 1:]
+        if quotes:
+            i = rng.choice(quotes)
+            return data[:i + 1] + BOM + data[i + 1:]
+        return BOM + data
+    return mutate_around(rng, mutate_around(rng, data, others), others)  # two of the above
+
+
 # ---- running the checkers ----
 def in_process(module, path):
     """(exit code, the printed line) as the checker's __main__ block produces them."""
@@ -215,10 +257,15 @@ def main():
         path = os.path.join(work, "mutant.json")
         while tried < args.iterations and time.monotonic() - start < args.seconds:
             index = rng.randrange(len(bases))
-            if rng.random() < 0.5:
+            dice = rng.random()
+            if dice < 0.4:
                 how, mutant = "json", mutate_json(rng, documents[index][1])
-            else:
+            elif dice < 0.8:
                 how, mutant = "bytes", mutate_bytes(rng, raw[index], raw)
+            else:  # around a committed certificate (mostly valid: the trailing bytes decide) or a mutant
+                how = "around"
+                inner = raw[index] if rng.random() < 0.7 else mutate_json(rng, documents[index][1])
+                mutant = mutate_around(rng, inner, raw)
             with open(path, "wb") as f:
                 f.write(mutant)
             code, found = problems_of(module, path, args.seprank_check, force_process=tried % 20 == 0)
