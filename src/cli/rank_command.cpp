@@ -11,7 +11,7 @@
 #include "seprank/support/errors.hpp"
 #include "seprank/rank/exact_rank.hpp"
 #include "seprank/rank/rank_computation.hpp"
-#include "seprank/rank/rank_trials.hpp"
+#include "seprank/analysis/rank_analysis.hpp"
 
 namespace seprank::cli {
 
@@ -31,32 +31,6 @@ std::string format_probability(double p) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", p);
   return buf;
-}
-
-// The min-cut bound, or why there is none (an unrolled tensor network beyond the limit).
-struct UpperBound {
-  std::optional<MinCutBound> bound;
-  std::string unavailable;
-};
-
-UpperBound upper_bound_for(const RankComputation& c) {
-  UpperBound u;
-  try {
-    u.bound = min_cut_bound(c.net.arch, c.net.partition);
-  } catch (const Error& e) {
-    if (e.code() != exit_resource) throw;
-    u.unavailable = e.what();
-    return u;
-  }
-  // rank at any weights <= min-cut for all weights: a violation is a bug, never a result.
-  if (u.bound->bound_u64 && static_cast<std::uint64_t>(c.rank) > *u.bound->bound_u64)
-    throw Error(exit_internal, "rank " + std::to_string(c.rank) + " exceeds the min-cut upper bound " +
-                                   u.bound->bound + ": this is a bug in seprank, please report it");
-  return u;
-}
-
-bool settled(const RankComputation& c, const UpperBound& u) {
-  return u.bound && u.bound->bound_u64 && *u.bound->bound_u64 == static_cast<std::uint64_t>(c.rank);
 }
 
 // Where the rank was computed: the back-end, and the primes (trials mod p, or the
@@ -118,7 +92,7 @@ nlohmann::json rank_json(const RankRequest& request, const RankComputation& c, c
     j["upper_bound"] = nullptr;
     j["upper_bound_unavailable"] = u.unavailable;
   }
-  j["settled"] = settled(c, u);
+  j["settled"] = settles(c.rank, u);
   if (timings) j["timings"] = {{"assembly_seconds", c.assembly_seconds}, {"rank_seconds", c.rank_seconds}};
   return j;
 }
@@ -140,8 +114,8 @@ void print_table(const RankRequest& request, const RankComputation& c, const std
   o << "\nseed           " << request.seed << "\n"
     << "rank           " << c.rank << "\n"
     << "upper bound    " << (u.bound ? u.bound->bound + " (min-cut, all weights)" : "unavailable: " + u.unavailable)
-    << (settled(c, u) ? "  -> generic rank settled exactly" : "") << "\n"
-    << (settled(c, u) ? std::string("P(miss)        0  (the rank reaches the upper bound)\n")
+    << (settles(c.rank, u) ? "  -> generic rank settled exactly" : "") << "\n"
+    << (settles(c.rank, u) ? std::string("P(miss)        0  (the rank reaches the upper bound)\n")
                       : "P(miss)        <= " + format_probability(c.miss_probability) +
                             "  (chance the generic rank is higher, Schwartz-Zippel)\n");
   if (trials.size() > 1) {
@@ -167,14 +141,13 @@ int rank_command(int argc, const char* const* argv) {
     return 0;
   }
   const RankRequest request = rank_request_from(vm);
-  RankComputation c = compute_rank(request);
-  const UpperBound u = upper_bound_for(c);
-  // Mod p: further primes and seeds when one prime's bound is weak (rank_trials.hpp); the
-  // reported rank is the best, each a certified lower bound.
-  const auto trials =
-      rank_trials(request, c, u.bound ? u.bound->bound_u64 : std::optional<std::uint64_t>{});
-  for (const RankTrial& t : trials) c.rank = std::max(c.rank, t.rank);
-  if (request.field == Field::gfp) c.miss_probability = combined_miss_probability(trials);
+  // Mod p: further primes and seeds when one prime's bound is weak (RetryRule::confidence);
+  // the reported rank is the best, each a certified lower bound.
+  RankAnalysis a = analyse_rank(request);
+  RankComputation& c = *a.best;
+  c.miss_probability = a.miss_probability;
+  const std::vector<RankTrial>& trials = a.trials;
+  const UpperBound& u = a.upper;
   if (vm.count("json"))
     std::cout << rank_json(request, c, trials, u, vm.count("timings") > 0).dump(2) << "\n";
   else

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <thread>
 
+#include "seprank/analysis/rank_analysis.hpp"
 #include "seprank/assembly/assemble.hpp"
 #include "seprank/assembly/double_ring.hpp"
 #include "seprank/support/errors.hpp"
@@ -93,20 +94,14 @@ FloatComparison compare_float_with_exact(const RankRequest& request, RealWeightD
                                           static_cast<std::int64_t>(out.net.cols));
   }
 
-  try {
-    out.upper_bound = min_cut_bound(out.net.arch, out.net.partition);
-  } catch (const Error& e) {
-    if (e.code() != exit_resource) throw;
-    out.upper_bound_unavailable = e.what();
-  }
+  const UpperBound upper = upper_bound_of(out.net.arch, out.net.partition);
+  out.upper_bound = upper.bound;
+  out.upper_bound_unavailable = upper.unavailable;
+  require_rank_within_bound(out.exact_rank_mod_p, upper, "");
+  out.exact_rank_settled = settles(out.exact_rank_mod_p, upper);
   // A bound beyond 64 bits exceeds any rank computed here; treat it as no information.
-  const bool has_bound = out.upper_bound && out.upper_bound->bound_u64;
-  const std::uint64_t bound = has_bound ? *out.upper_bound->bound_u64 : 0;
-  // rank at any weights <= min-cut for all weights: a violation is a bug, never a result.
-  if (has_bound && static_cast<std::uint64_t>(out.exact_rank_mod_p) > bound)
-    throw Error(exit_internal, "rank " + std::to_string(out.exact_rank_mod_p) + " exceeds the min-cut upper bound " +
-                                   out.upper_bound->bound + ": this is a bug in seprank, please report it");
-  out.exact_rank_settled = has_bound && bound == static_cast<std::uint64_t>(out.exact_rank_mod_p);
+  const bool has_bound = upper.value().has_value();
+  const std::uint64_t bound = upper.value().value_or(0);
 
   if (!out.numerical) {
     out.verdict = FloatVerdict::float_fails;

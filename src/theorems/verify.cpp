@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 
+#include "seprank/analysis/rank_analysis.hpp"
 #include "seprank/bounds/cut_witness.hpp"
 #include "seprank/evidence/certificate.hpp"
 #include "seprank/evidence/format_limits.hpp"
@@ -18,18 +20,6 @@
 #include "seprank/rank/rank_computation.hpp"
 
 namespace seprank {
-
-std::string to_string(Status s) {
-  switch (s) {
-    case Status::proven: return "PROVEN";
-    case Status::consistent: return "CONSISTENT";
-    case Status::unconfirmed: return "UNCONFIRMED";
-    case Status::refuted: return "REFUTED";
-    case Status::skipped: return "SKIPPED";
-    case Status::not_applicable: return "N/A";
-  }
-  return "?";
-}
 
 namespace {
 
@@ -132,37 +122,33 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
   }
   out.network = architecture_without_weights_json(request.arch, true);
   out.partition = {{"I", partition.I}, {"spec", canonical_partition_spec(partition.spec, partition.I)}};
-  std::optional<Rational> cut;
-  try {
-    const MinCutBound b = min_cut_bound(request.arch, partition);
-    out.min_cut = b.bound;
-    cut = Rational::from_decimal(b.bound);
-    out.cut_witness = cut_witness_json(request.arch, partition, b);
-  } catch (const Error& e) {
-    if (e.code() != exit_resource) throw;
-    out.note = std::string("no min-cut: ") + e.what();
-  }
-
-  // The certified lower bound: the best rank over the tries a lower claim is allowed.
-  std::optional<RankComputation> best;
-  const int tries = lower ? 1 + options.retries : 1;
-  try {
-    for (int k = 0; k < tries; ++k) {
-      request.seed = options.seed + static_cast<std::uint64_t>(k);
-      RankComputation rc = compute_rank(request);
-      ++out.tries;
-      if (!best || rc.rank > best->rank) {
-        best = std::move(rc);
-        out.seed = request.seed;
-      }
-      if (!lower || Rational(best->rank) >= *lower) break;
-    }
-  } catch (const Error& e) {
-    if (e.code() != exit_resource) throw;
-    out.note += (out.note.empty() ? "" : "; ") + std::string("too large to assemble: ") + e.what();
-  }
-  if (best) out.certified_lower = best->rank;
+  // The analysis step: the min-cut, then the tries a lower claim is allowed (new seeds, the
+  // same prime) until the rank reaches it; rank <= min-cut is checked on every try (D1).
   const std::string where = t.path + ": " + out.architecture;
+  AnalysisPolicy policy;
+  policy.rule = RetryRule::reach;
+  policy.retries = lower ? options.retries : 0;
+  if (lower) policy.reach = lower->fits_int64() ? lower->to_int64() : INT64_MAX;
+  policy.too_large_is_result = true;
+  policy.where = where + ": ";
+  request.seed = options.seed;
+  const RankAnalysis analysis = analyse_rank(request, policy);
+  std::optional<Rational> cut;
+  if (analysis.upper.bound) {
+    out.min_cut = analysis.upper.bound->bound;
+    cut = Rational::from_decimal(out.min_cut);
+    out.cut_witness = cut_witness_json(request.arch, partition, *analysis.upper.bound);
+  } else {
+    out.note = "no min-cut: " + analysis.upper.unavailable;
+  }
+  if (!analysis.too_large.empty())
+    out.note += (out.note.empty() ? "" : "; ") + std::string("too large to assemble: ") + analysis.too_large;
+  const std::optional<RankComputation>& best = analysis.best;
+  out.tries = static_cast<int>(analysis.trials.size());
+  if (best) {
+    out.certified_lower = best->rank;
+    out.seed = analysis.best_seed;
+  }
   if (best && best->rank >= 1) out.certificate = checked_certificate(*best, request, out.seed, where);
   if (best && options.compare_float) {
     RankRequest float_request = request;
@@ -171,64 +157,36 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
     out.float_rank = f.numerical ? std::to_string(f.numerical->rank) : "fails";
     out.float_verdict = to_string(f.verdict);
   }
-  if (best && cut && Rational(best->rank) > *cut)
-    throw Error(exit_internal, t.path + ": " + out.architecture + ": certified rank " + std::to_string(best->rank) +
-                                   " exceeds the min-cut bound " + out.min_cut + " (D1): this is a bug in seprank");
 
-  // Each part's status, then the claim's: REFUTED dominates, then UNCONFIRMED/SKIPPED. A part
-  // that is PROVEN or REFUTED rests on the certificate (rank), the cut witness, or both.
-  std::vector<Status> parts;
+  // The verdict (a pure function, verdict.hpp), then its notes and the certificates it writes.
+  const ClaimVerdict verdict =
+      decide_verdict(lower, upper, cut, best ? std::optional<std::int64_t>(best->rank) : std::nullopt);
   std::vector<std::string> notes;
-  bool rests_on_certificate = false, rests_on_witness = false;
-  if (lower) {
-    if (cut && *cut < *lower) {
-      parts.push_back(Status::refuted);
-      rests_on_witness = true;
-      notes.push_back("min-cut " + out.min_cut + " < claimed lower bound: no weights reach it");
-    } else if (!best) {
-      parts.push_back(Status::skipped);
-    } else if (Rational(best->rank) >= *lower) {
-      parts.push_back(Status::proven);
-      rests_on_certificate = true;
-      if (options.certificates_dir)
-        write_certificate(out.certificate, options,
-                          t.id + "-claim" + std::to_string(claim_index + 1) + "-instance" + std::to_string(instance_index + 1), out);
-    } else {
-      parts.push_back(Status::unconfirmed);
-      notes.push_back("rank below the claim in " + std::to_string(out.tries) + " tries; a true claim fails so with P " +
-                      format_log2_probability(log2_miss_all(*lower, best->entry_degree, request.prime, out.tries)));
+  for (const VerdictReason reason : verdict.reasons) {
+    switch (reason) {
+      case VerdictReason::cut_below_lower:
+        notes.push_back("min-cut " + out.min_cut + " < claimed lower bound: no weights reach it");
+        break;
+      case VerdictReason::rank_below_lower:
+        notes.push_back("rank below the claim in " + std::to_string(out.tries) + " tries; a true claim fails so with P " +
+                        format_log2_probability(log2_miss_all(*lower, best->entry_degree, request.prime, out.tries)));
+        break;
+      case VerdictReason::rank_above_upper:
+        notes.push_back("certified rank " + std::to_string(best->rank) + " > claimed upper bound");
+        break;
+      case VerdictReason::cut_above_upper:
+        notes.push_back("min-cut above the claim; exact rank within it");
+        break;
     }
   }
-  if (upper) {
-    if (cut && *cut <= *upper) {
-      parts.push_back(Status::proven);
-      rests_on_witness = true;
-    } else if (best && Rational(best->rank) > *upper) {
-      parts.push_back(Status::refuted);
-      rests_on_certificate = true;
-      notes.push_back("certified rank " + std::to_string(best->rank) + " > claimed upper bound");
-      if (options.certificates_dir)
-        write_certificate(out.certificate, options,
-                          t.id + "-counterexample-claim" + std::to_string(claim_index + 1) + "-instance" +
-                              std::to_string(instance_index + 1), out);
-    } else if (best) {
-      parts.push_back(Status::consistent);
-      notes.push_back("min-cut above the claim; exact rank within it");
-    } else {
-      parts.push_back(Status::skipped);
-    }
-  }
-  if (!lower && !upper) {  // D1 consistency: certified rank <= min-cut, both checked
-    parts.push_back(best && cut ? Status::proven : Status::skipped);
-    rests_on_certificate = rests_on_witness = best && cut;
-  }
-
-  auto has = [&](Status s) { return std::find(parts.begin(), parts.end(), s) != parts.end(); };
-  out.status = has(Status::refuted)       ? Status::refuted
-               : has(Status::unconfirmed) ? Status::unconfirmed
-               : has(Status::skipped)     ? Status::skipped
-               : has(Status::consistent)  ? Status::consistent
-                                          : Status::proven;
+  const std::string instance_name = "-instance" + std::to_string(instance_index + 1);
+  if (options.certificates_dir && verdict.certifies_lower)
+    write_certificate(out.certificate, options, t.id + "-claim" + std::to_string(claim_index + 1) + instance_name, out);
+  if (options.certificates_dir && verdict.counterexample_to_upper)
+    write_certificate(out.certificate, options,
+                      t.id + "-counterexample-claim" + std::to_string(claim_index + 1) + instance_name, out);
+  out.status = verdict.status;
+  const bool rests_on_certificate = verdict.rests_on_certificate, rests_on_witness = verdict.rests_on_witness;
   for (const std::string& n : notes) out.note += (out.note.empty() ? "" : "; ") + n;
   // The certificate was verified when it was made (checked_certificate); the witness is
   // verified here. A rank of 0 needs no certificate (rank >= 0 is trivial).

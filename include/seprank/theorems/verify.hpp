@@ -11,12 +11,10 @@
 
 #include "seprank/rank/rank_request.hpp"
 #include "seprank/theorems/theorem_file.hpp"
+#include "seprank/theorems/verdict.hpp"
 
 namespace seprank {
 
-// not_applicable: a hypothesis is false, so the instance is outside the statement.
-enum class Status { proven, consistent, unconfirmed, refuted, skipped, not_applicable };
-std::string to_string(Status s);  // "PROVEN", "CONSISTENT", "UNCONFIRMED", "REFUTED", "SKIPPED", "N/A"
 
 struct VerifyOptions {
   bool extended = false;
