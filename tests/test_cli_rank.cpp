@@ -181,6 +181,17 @@ TEST_CASE("every bad input gets one error line and its exit code") {
       {"rank --input 5000 --layers 5000/1/2", 69, "positions"},
       {"rank --input 8 --layers 3/1/100000,6/1/1", 69, "channels"},
       {"frobnicate", 64, "unknown command"},
+      // No word is silently ignored, no option abbreviated, in any command (issue 13).
+      {"rank --input 8 --layers 3/1/2,6/1/1 junk", 64, "unexpected argument 'junk'"},
+      {"rank --input 8 --layers 3/1/2,6/1/1 --seed 5 7", 64, "unexpected argument '7'"},
+      {"rank --inp 8 --layers 3/1/2,6/1/1", 64, "unrecognised option '--inp'"},
+      {"rank \xe2\x80\x94input 8 --layers 3/1/2,6/1/1", 64, "two ASCII hyphens"},
+      {"certify --input 8 --layers 3/1/2,6/1/1 -o /tmp/never-written.json stray", 64, "unexpected argument 'stray'"},
+      {"bound --input 8 --layers 3/1/2,6/1/1 extra", 64, "unexpected argument 'extra'"},
+      {"compare --input 8 --layers 3/1/2,6/1/1 extra", 64, "unexpected argument 'extra'"},
+      {"verify --retr 3", 64, "unrecognised option '--retr'"},
+      {"demo --bogus", 64, "unrecognised option '--bogus'"},
+      {"demo junk", 64, "unexpected argument 'junk'"},
   };
   for (const Case& c : cases) {
     const std::string args = c.args;
@@ -191,4 +202,16 @@ TEST_CASE("every bad input gets one error line and its exit code") {
     CHECK(r.err.find(c.says) != std::string::npos);
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one line
   }
+}
+
+TEST_CASE("every command answers -h and --help on stdout with exit 0") {
+  for (const char* command : {"rank", "certify", "bound", "compare", "verify", "demo"})
+    for (const char* flag : {"-h", "--help"}) {
+      const std::string line = std::string(command) + " " + flag;
+      CAPTURE(line);
+      const auto r = run(seprank_command(line));
+      CHECK(r.exit_code == 0);
+      CHECK(r.out.rfind("usage: seprank " + std::string(command), 0) == 0);
+      CHECK(r.err.empty());
+    }
 }

@@ -17,7 +17,7 @@ int bound_command(int argc, const char* const* argv) {
   options.add_options()
       ("witness", po::value<std::string>(), "write the cut witness (docs/cut-witness.md) to this file")
       ("force", "overwrite the witness file if it exists")
-      ("help", "show this help");
+      ("help,h", "show this help");
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
     std::cout << "usage: seprank bound <rank options> [--witness FILE [--force]]\n"

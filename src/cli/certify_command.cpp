@@ -37,7 +37,7 @@ int certify_command(int argc, const char* const* argv) {
   options.add_options()
       ("output,o", po::value<std::string>()->required(), "certificate file to write")
       ("force", "overwrite the output file if it exists")
-      ("help", "show this help");
+      ("help,h", "show this help");
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
     std::cout << "usage: seprank certify <rank options> -o FILE [--force]\n"

@@ -169,7 +169,7 @@ int compare_command(int argc, const char* const* argv) {
   auto options = network_options();
   options.add_options()("weights", po::value<std::string>()->default_value("uniform"),
                         "real weights as doubles: uniform (in [-1, 1)) or gaussian (N(0, 1))")(
-      "help", "show this help");
+      "help,h", "show this help");
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
     std::cout << "usage: seprank compare <rank options> [--weights uniform|gaussian] [--json]\n"

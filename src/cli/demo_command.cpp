@@ -4,12 +4,20 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/network_options.hpp"
 #include "seprank/model/network_spec.hpp"
 #include "seprank/rank/rank_computation.hpp"
 
 namespace seprank::cli {
 
-int demo_command(int /*argc*/, const char* const* /*argv*/) {
+int demo_command(int argc, const char* const* argv) {
+  boost::program_options::options_description options("Options");
+  options.add_options()("help,h", "show this help");
+  if (parse_command_line(argc, argv, options).count("help")) {
+    std::cout << "usage: seprank demo\nRanks an overlapping and a non-overlapping 4x4 network on two partitions.\n"
+              << options;
+    return 0;
+  }
   struct Case {
     const char* name;
     const char* layers;

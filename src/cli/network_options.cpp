@@ -135,10 +135,28 @@ nlohmann::json architecture_json(const Architecture& arch, Representation repres
           {"templates_matrix", representation == Representation::random ? "random" : "identity"}};
 }
 
-po::variables_map parse_command_line(int argc, const char* const* argv, const po::options_description& options) {
+po::variables_map parse_command_line(int argc, const char* const* argv, const po::options_description& options,
+                                     const po::positional_options_description* positional) {
+  // Words that are no option's value land in a hidden option, so that none is ignored.
+  po::options_description all;
+  all.add(options);
+  po::positional_options_description stray;
+  if (!positional) {
+    all.add_options()("unexpected-word", po::value<std::vector<std::string>>());
+    stray.add("unexpected-word", -1);
+  }
+  // Long options are never abbreviated (--inp is not --input): no guessing.
+  const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(options).run(), vm);
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional ? *positional : stray).style(style).run(),
+              vm);
+    if (vm.count("unexpected-word")) {
+      const std::string word = vm["unexpected-word"].as<std::vector<std::string>>().front();
+      const bool dash_lookalike = !word.empty() && static_cast<unsigned char>(word[0]) >= 0x80;
+      throw usage_error("unexpected argument '" + word + "'" +
+                        (dash_lookalike ? " (options start with two ASCII hyphens, --)" : ""));
+    }
     if (vm.count("help")) return vm;
     po::notify(vm);
   } catch (const po::error& e) {

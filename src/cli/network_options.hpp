@@ -29,8 +29,10 @@ std::uint64_t max_memory_from(const boost::program_options::variables_map& vm);
 // The architecture as JSON (the `architecture` object of every --json output).
 nlohmann::json architecture_json(const Architecture& arch, Representation representation);
 
-// Parses argv with the given options; unknown or malformed options are usage errors.
+// Parses argv with the given options; unknown, abbreviated or malformed options and words that
+// are no option's value (unless `positional` takes them) are usage errors.
 boost::program_options::variables_map parse_command_line(
-    int argc, const char* const* argv, const boost::program_options::options_description& options);
+    int argc, const char* const* argv, const boost::program_options::options_description& options,
+    const boost::program_options::positional_options_description* positional = nullptr);
 
 }  // namespace seprank::cli

@@ -134,7 +134,7 @@ void print_table(const RankRequest& request, const RankComputation& c, const std
 
 int rank_command(int argc, const char* const* argv) {
   auto options = network_options();
-  options.add_options()("help", "show this help");
+  options.add_options()("help,h", "show this help");
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
     std::cout << "usage: seprank rank --input N|HxW --layers R/S/C,... [options]\n" << options;

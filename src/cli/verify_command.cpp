@@ -145,16 +145,10 @@ int verify_command(int argc, const char* const* argv) {
       ("compare-float", "add a column: numpy's float rank of the same network in double precision (data, not a verdict)")
       ("json", "print one JSON object on stdout instead of the tables")
       ("timings", "include times in --json output")
-      ("help", "show this help");
+      ("help,h", "show this help");
   po::positional_options_description positional;
   positional.add("paths", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw usage_error(e.what());
-  }
+  const po::variables_map vm = parse_command_line(argc, argv, options, &positional);
   if (vm.count("help")) {
     std::cout << "usage: seprank verify [FILES or DIRS] [options]\n"
                  "Checks every instance of every theorem file (docs/theorem-format.md).\n"
