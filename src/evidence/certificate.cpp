@@ -109,10 +109,13 @@ std::string canonical_sha256(const nlohmann::json& value) {
 }
 
 CertificateEvidence find_certificate_evidence(const PreparedNetwork& net, std::uint64_t prime, int threads) {
+  const NmodMatrix matrix = assemble_mod_p(net, prime, threads);
+  return certificate_evidence_from(nonsingular_minor_mod_p(matrix, threads), prime);
+}
+
+CertificateEvidence certificate_evidence_from(NonsingularMinor minor, std::uint64_t prime) {
   CertificateEvidence e;
   e.prime = prime;
-  const NmodMatrix matrix = assemble_mod_p(net, prime, threads);
-  NonsingularMinor minor = nonsingular_minor_mod_p(matrix, threads);
   e.profile = std::move(minor.profile);
   e.determinant = minor.determinant;
   if (e.profile.rank == 0) throw data_error("the matricization is zero mod p: there is no rank to certify");

@@ -30,7 +30,12 @@ RankComputation compute_rank(const RankRequest& request) {
     NmodMatrix matrix = assemble_mod_p(out.net, request.prime, request.threads);
     out.assembly_seconds = seconds_since(start);
     start = std::chrono::steady_clock::now();
-    out.rank = rank_mod_p_in_place(matrix, request.threads);  // the matrix is not needed again
+    if (request.certificate) {  // the certificate's minor gives the rank as well
+      out.minor = nonsingular_minor_mod_p(matrix, request.threads);
+      out.rank = out.minor->profile.rank;
+    } else {
+      out.rank = rank_mod_p_in_place(matrix, request.threads);  // the matrix is not needed again
+    }
     out.rank_seconds = seconds_since(start);
   } else {
     // Multi-modular (multimodular_rank.hpp): ranks modulo 62-bit primes until a rule proves

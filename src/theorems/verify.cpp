@@ -47,7 +47,7 @@ RankRequest request_for(const ClaimSpec& c, const Parameters& p, const VerifyOpt
   r.representation = spec.representation;
   r.threads = options.threads;
   r.max_memory_bytes = options.max_memory_bytes;
-  r.certificate = options.certificates_dir.has_value();
+  r.certificate = true;  // every rank >= 1 gets a certificate, checked in-process (memory: a working copy)
   r.prime = options.prime;
   return r;
 }
@@ -77,10 +77,12 @@ void write_certificate(const nlohmann::ordered_json& certificate, const VerifyOp
 }
 
 // The certificate of the best rank, verified by the independent checker before anything is
-// concluded from it. Its rank is found again from the same weights: it must be the same.
+// concluded from it. Its minor is the one the rank was read from (one assembly and one
+// factorization for both); the checker re-evaluates the minor's entries from the weights.
 nlohmann::ordered_json checked_certificate(const RankComputation& best, const RankRequest& request,
                                            std::uint64_t seed, const std::string& where) {
-  const CertificateEvidence evidence = find_certificate_evidence(best.net, request.prime, request.threads);
+  const CertificateEvidence evidence = best.minor ? certificate_evidence_from(*best.minor, request.prime)
+                                                 : find_certificate_evidence(best.net, request.prime, request.threads);
   if (evidence.profile.rank != best.rank)
     throw Error(exit_internal, where + ": the certificate's minor has size " + std::to_string(evidence.profile.rank) +
                                    " but the rank is " + std::to_string(best.rank) + " (bug)");

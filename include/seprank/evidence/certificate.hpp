@@ -33,6 +33,8 @@ struct CertificateEvidence {
 // (a self-check independent of how it was found). Throws an internal error if not, and a
 // resource error when the rank exceeds max_rank (no checker would read it).
 CertificateEvidence find_certificate_evidence(const PreparedNetwork& net, std::uint64_t prime, int threads);
+// The same from a minor already found (compute_rank keeps it when request.certificate is set).
+CertificateEvidence certificate_evidence_from(NonsingularMinor minor, std::uint64_t prime);
 
 // The whole certificate document; `informational` keys (seed, command, ...) are added as-is.
 nlohmann::ordered_json certificate_json(const PreparedNetwork& net, const CertificateEvidence& evidence,

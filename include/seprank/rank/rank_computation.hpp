@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "seprank/rank/exact_rank.hpp"
 #include "seprank/rank/rank_request.hpp"
 
 namespace seprank {
@@ -25,6 +27,9 @@ struct RankComputation {
   std::vector<std::uint64_t> primes;
   std::vector<std::int64_t> ranks_mod_primes;
   std::string exact_by;
+  // GF(p) with request.certificate: the nonsingular minor the rank was read from (the matrix
+  // is assembled and factored once for the rank and the certificate).
+  std::optional<NonsingularMinor> minor;
 };
 
 RankComputation compute_rank(const RankRequest& request);
