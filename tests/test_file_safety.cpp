@@ -354,3 +354,29 @@ TEST_CASE("file safety: file-system errors on output paths are exit 73 naming th
   const auto r = run(seprank_command("certify --input 12x12 --layers 3/1/2,10/1/1 --max-memory 1 -o " + q(dir / "file")));
   check_refusal(r, 73, (dir / "file") + " exists; not overwriting it (use --force)");
 }
+
+TEST_CASE("file safety: a theorem id never becomes a path (exit 65 at parse time, nothing written)") {
+  const TempDir dir("ids");
+  const std::string theorem(tiny_theorem);
+  const std::string id_line = "id = \"TINY\"";
+  for (const std::string& id : std::vector<std::string>{"../escaped", "/tmp/absolute", "a b", "", "dot.dot",
+                                                        std::string(65, 'x')}) {
+    CAPTURE(id);
+    std::string text = theorem;
+    text.replace(text.find(id_line), id_line.size(), "id = \"" + id + "\"");
+    write_file(dir / "t.toml", text);
+    const auto r = run(seprank_command("verify '" + (dir / "t.toml") + "' --certificates '" + (dir / "certs") +
+                                       "' --bundle '" + (dir / "bundle") + "'"));
+    CHECK(r.exit_code == 65);
+    CHECK(r.err.find("t.toml:3: id '") != std::string::npos);
+    CHECK(r.err.find("must be 1 to 64 of A-Z a-z 0-9 - _") != std::string::npos);
+    CHECK(!fs::exists(dir.path / "certs"));
+    CHECK(!fs::exists(dir.path / "bundle"));
+    CHECK(!fs::exists(dir.path.parent_path() / "escaped.toml"));
+  }
+  // The boundary: 64 characters of the set are an id.
+  std::string text = theorem;
+  text.replace(text.find(id_line), id_line.size(), "id = \"" + std::string(64, 'x') + "\"");
+  write_file(dir / "t.toml", text);
+  CHECK(run(seprank_command("verify '" + (dir / "t.toml") + "'")).exit_code == 0);
+}

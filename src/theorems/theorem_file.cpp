@@ -204,6 +204,15 @@ TheoremFile parse_theorem_text(const std::string& text, const std::string& path)
   TheoremFile t;
   t.path = path;
   t.id = r.string("id");
+  // The id names files (certificates, a bundle's copies and evidence): a path never comes of it.
+  const bool id_ok = !t.id.empty() && t.id.size() <= 64 &&
+                     std::all_of(t.id.begin(), t.id.end(), [](char c) {
+                       return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                              c == '_';
+                     });
+  if (!id_ok)
+    throw data_error(place(path, *root.get("id")) + ": id '" + t.id.substr(0, 80) +
+                     "' must be 1 to 64 of A-Z a-z 0-9 - _ (it names the files verify writes)");
   t.title = r.string("title");
   t.source = r.string("source");
   t.statement = r.string("statement");
