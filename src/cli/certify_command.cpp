@@ -1,11 +1,10 @@
 #include <filesystem>
 #include <algorithm>
 #include <iostream>
-#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/network_options.hpp"
-#include "seprank/bounds/min_cut_bound.hpp"
+#include "seprank/analysis/rank_analysis.hpp"
 #include "seprank/evidence/certificate.hpp"
 #include "seprank/support/atomic_file.hpp"
 #include "seprank/support/errors.hpp"
@@ -14,23 +13,6 @@ namespace po = boost::program_options;
 
 namespace seprank::cli {
 
-namespace {
-
-// The min-cut bound when the matrix is too large for its size alone to keep the rank within
-// max_rank (the min-cut costs milliseconds, but up to seconds on huge unrolled networks).
-std::optional<std::uint64_t> rank_upper_bound(const PreparedNetwork& net) {
-  if (std::min(net.rows, net.cols) <= max_rank.value) return std::nullopt;
-  try {
-    const MinCutBound b = min_cut_bound(net.arch, net.partition);
-    if (b.bound.size() > 18) return std::nullopt;  // beyond 10^18: no help
-    return std::stoull(b.bound);
-  } catch (const Error& e) {
-    if (e.code() != exit_resource) throw;
-    return std::nullopt;  // an unrolled network beyond its limit: no bound
-  }
-}
-
-}  // namespace
 
 int certify_command(int argc, const char* const* argv) {
   auto options = network_options();
@@ -55,7 +37,10 @@ int certify_command(int argc, const char* const* argv) {
   // What the checkers would reject for size is refused before any work (format limits).
   require_certificate_format_limits(request.arch);
   const PreparedNetwork net = prepare_network(request);
-  require_certifiable_rank(net.rows, net.cols, rank_upper_bound(net));
+  // The min-cut (milliseconds; seconds on huge unrolled networks) only when the size alone
+  // does not keep the rank within max_rank.
+  if (std::min(net.rows, net.cols) > max_rank.value)
+    require_certifiable_rank(net.rows, net.cols, upper_bound_of(net.arch, net.partition).value());
   const CertificateEvidence evidence = find_certificate_evidence(net, request.prime, request.threads);
   // The partition's name is recorded (and checked) as partition.spec by certificate_json.
   nlohmann::json info = {{"seed", request.seed},

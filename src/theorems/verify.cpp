@@ -249,14 +249,7 @@ void require_evidence_format_limits(const TheoremFile& t, const VerifyOptions& o
       return;  // too large to assemble: the run reports it SKIPPED, with no certificate
     }
     if (std::min(shape.rows, shape.cols) <= max_rank.value) return;
-    std::optional<std::uint64_t> bound;
-    try {
-      const std::string b = min_cut_bound(request.arch, shape.partition).bound;
-      if (b.size() <= 18) bound = std::stoull(b);
-    } catch (const Error& e) {
-      if (e.code() != exit_resource) throw;
-    }
-    require_certifiable_rank(shape.rows, shape.cols, bound);
+    require_certifiable_rank(shape.rows, shape.cols, upper_bound_of(request.arch, shape.partition).value());
   });
 }
 
