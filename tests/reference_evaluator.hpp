@@ -1,5 +1,5 @@
 // An independent, deliberately naive forward evaluation for tests: one full pass per entry,
-// its own geometry arithmetic (written from MODEL.md, sharing nothing with src/), arithmetic
+// its own geometry arithmetic (written from docs/model.md, sharing nothing with src/), arithmetic
 // mod p with __int128. Slow and obvious on purpose.
 #pragma once
 

@@ -57,7 +57,7 @@ TEST_CASE("one global layer with Z channels has rank min(Z, M^min(|I|,|J|))") {
 }
 
 TEST_CASE("C2 in 1D with C' = 1: one overlapping layer has rank exactly M^(R-1)") {
-  // THEOREMS.md C2: rank >= min(M, C)^(R-1), attained when C' = 1 and C >= M.
+  // docs/theorems.md#c2: rank >= min(M, C)^(R-1), attained when C' = 1 and C >= M.
   for (int m : {2, 3})
     for (int window : {2, 3, 4}) {
       const int n = 2 * window;  // R <= m + 1 = n/2 + 1

@@ -1,6 +1,6 @@
 // Tests of the min-cut upper bound. Expected values come from closed forms derived by hand
 // (the derivations are in the comments and in docs/min-cut.md) and from two independent
-// oracles written here: Cohen & Shashua's recursive bound c(L, root) (THEOREMS.md B2), which
+// oracles written here: Cohen & Shashua's recursive bound c(L, root) (docs/theorems.md#b2), which
 // is a valid but not always tight cut, and an exact dynamic program over the tree-shaped
 // network of a non-overlapping 2x2 pyramid.
 #include <doctest/doctest.h>
@@ -109,7 +109,7 @@ struct Pyramid {
   }
 };
 
-// THEOREMS.md B2, as written there: c(0, .) = 1,
+// docs/theorems.md#b2, as written there: c(0, .) = 1,
 // c(l, k) = min(M^{min(|I_lk|, |J_lk|)}, C_l * prod_children c(l-1, t)).
 u64 cohen_shashua_c(const Pyramid& p, int l, int r, int c) {
   if (l == 0) return 1;
@@ -321,14 +321,14 @@ TEST_CASE("B2: Cohen & Shashua's c(L, root) is never below the min-cut (2x2 pyra
   CHECK(checked > 250);
 }
 
-TEST_CASE("B2 as written in THEOREMS.md is not tight: two hand-checked gaps") {
+TEST_CASE("B2 as written in docs/theorems.md is not tight: two hand-checked gaps") {
   // 4x4, M = 2, 2/2/2 then 2/2/16, left-right: c = min(2^8, 16) = 16, but the two right-hand
   // first-layer units reach the root through W's of min(2, 16) = 2: rank <= 2^2 = 4.
   // Directly: h is linear in each of those two units' 2-dim outputs, so rank <= 2 * 2.
   CHECK(bound_of(net2d(4, 4, 2, {gc(2, 2, 2), gc(2, 2, 16)}, Sharing::one_by_one), "left-right") == 4);
   // 4x4, M = 2, 2/2/2 then 2/2/2, checkerboard: c = min(2^8, 2 * 2^4) = 32, but cutting the
   // four first-layer copy tensors (2 each) already separates: rank <= 16. The factor C_2 of
-  // c is paid only when some child is unsplit; THEOREMS.md charges it always.
+  // c is paid only when some child is unsplit; docs/theorems.md#b2 charges it always.
   CHECK(bound_of(net2d(4, 4, 2, {gc(2, 2, 2), gc(2, 2, 2)}, Sharing::one_by_one), "odd-even") == 16);
 }
 

@@ -22,7 +22,7 @@ repeat() {  # repeat LAYER TIMES LAST -> LAYER,LAYER,...,LAST
 "$seprank" compare --input 4 --padding same --layers "$(repeat 2/1/1 9 4/4/1)" --seed 2 --json >"$work/over.json"
 /usr/bin/python3 tools/plot.py spectrum -o "$out/float-spectrum.png" "$work/agree.json" "$work/under.json" "$work/over.json"
 
-# (b) C2 window sweep: N = 14, M = 2, C = 2, C' = 1, R = 1..8 (claim M^(R-1), THEOREMS.md C2).
+# (b) C2 window sweep: N = 14, M = 2, C = 2, C' = 1, R = 1..8 (claim M^(R-1), docs/theorems.md#c2).
 for r in 1 2 3 4 5 6 7 8; do
   layers="$r/1/2,$((14 - r + 1))/1/1"
   "$seprank" rank --input 14 --layers "$layers" --json >"$work/c2-rank-$r.json"

@@ -1,4 +1,4 @@
-// Assembly of the matricization [A]_{I,J} (MODEL.md): entries are visited in row-major order
+// Assembly of the matricization [A]_{I,J} (docs/model.md): entries are visited in row-major order
 // by an odometer over the template digits (I's positions, then J's, first most significant),
 // and after each step only the units whose receptive field contains a changed digit are
 // re-evaluated. Most steps change only the last digit, so an entry costs a few units, not a

@@ -1,5 +1,5 @@
-// The tensor network whose contraction is the grid tensor of a ConvAC (MODEL.md, "What a
-// rank result means"). Only the graph and its dimensions are built, never any weights: the
+// The tensor network whose contraction is the grid tensor of a ConvAC (docs/model.md, "Upper
+// bound for all weights"). Only the graph and its dimensions are built, never any weights: the
 // network is the same for every weight setting and every sharing mode, which is what makes
 // a cut of it an upper bound for all weights (docs/min-cut.md).
 //

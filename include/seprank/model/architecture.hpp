@@ -1,4 +1,4 @@
-// The architecture of a ConvAC (MODEL.md): input shape, templates, layers, sharing, padding,
+// The architecture of a ConvAC (docs/model.md): input shape, templates, layers, sharing, padding,
 // and the geometry each layer derives from it. Weights live elsewhere (network_weights.hpp).
 #pragma once
 

@@ -1,4 +1,4 @@
-// The weights of one network: F, every layer's matrices, the readout (MODEL.md).
+// The weights of one network: F, every layer's matrices, the readout (docs/model.md).
 // Values are integers: residues in [0, p) over GF(p), small signed integers over Q.
 // (Rational weights would add nothing to the rank: scaling any one matrix by a nonzero
 // constant scales the grid tensor by a nonzero constant.)

@@ -1,4 +1,4 @@
-// A partition (I, J) of the input positions (MODEL.md "Grid tensor and matricization").
+// A partition (I, J) of the input positions (docs/model.md "Partitions").
 #pragma once
 
 #include <string>
