@@ -25,7 +25,7 @@ inline seprank::RankRequest request(const std::string& input, const std::string&
 }
 
 // The rank at random weights, after checking it against the min-cut bound for all weights
-// (THEOREMS.md D1): a rank above the bound is a bug in seprank and fails the test loudly.
+// (docs/theorems.md#d1): a rank above the bound is a bug in seprank and fails the test loudly.
 inline std::int64_t rank_of(const seprank::RankRequest& r) {
   const seprank::RankComputation c = seprank::compute_rank(r);
   const seprank::MinCutBound bound = seprank::min_cut_bound(c.net.arch, c.net.partition);

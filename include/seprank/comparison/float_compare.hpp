@@ -1,5 +1,5 @@
-// Floating point against exact arithmetic on the very same network (MODEL.md "Floating point,
-// for comparison only"; docs/float-comparison.md): real weights drawn as doubles, the
+// Floating point against exact arithmetic on the very same network (docs/model.md "Floating
+// point, for comparison only"; docs/float-comparison.md): real weights drawn as doubles, the
 // matricization evaluated in double precision and ranked as numpy does, and the same doubles,
 // read exactly as rationals, ranked modulo p, with the min-cut upper bound for all weights.
 #pragma once
