@@ -1,7 +1,7 @@
 // The table assembly (assemble_mod_p_by_tables, issue 14 item 1) against the odometer
 // (assemble_mod_p), in one process, on the issue's two matrices:
 //  (a) 6x6, layers 3/1/2,3/1/2,2/1/2, --vary auto: 4096 x 4096;
-//  (b) THEOREMS.md C4 at H = 8 (8x8, 3/1/2,2/2/2,3/1/2), the 8192 x 8192 strip of its
+//  (b) C4 (docs/theorems.md#c4) at H = 8 (8x8, 3/1/2,2/2/2,3/1/2), the 8192 x 8192 strip of its
 //      "exact for M = C = 2" claim (proofs/C4.toml, extended instances);
 // for --prime fast (2^23 - 15, doubles) and the default prime 2^62 - 57 (Montgomery words).
 // Per configuration: wall seconds of each assembly (medians of interleaved repetitions: odometer,
