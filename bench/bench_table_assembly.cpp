@@ -1,11 +1,12 @@
 // The table assembly (assemble_mod_p_by_tables, issue 14 item 1) against the odometer
-// (assemble_mod_p), in one process, on the issue's two matrices:
+// (assemble_rows_parallel, what assemble_mod_p runs), in one process, on the issue's two matrices:
 //  (a) 6x6, layers 3/1/2,3/1/2,2/1/2, --vary auto: 4096 x 4096;
 //  (b) C4 (docs/theorems.md#c4) at H = 8 (8x8, 3/1/2,2/2/2,3/1/2), the 8192 x 8192 strip of its
 //      "exact for M = C = 2" claim (proofs/C4.toml, extended instances);
 // for --prime fast (2^23 - 15, doubles) and the default prime 2^62 - 57 (Montgomery words).
-// Per configuration: wall seconds of each assembly (medians of interleaved repetitions: odometer,
-// tables, odometer, ...), million entries per second, the ratio, a full entry-by-entry
+// Per configuration: wall and process CPU seconds of each assembly (medians of interleaved
+// repetitions: odometer, tables, odometer, ..., after one untimed first touch of the matrices'
+// memory), million entries per wall second, the ratios, a full entry-by-entry
 // comparison of the two matrices, then the rank of the table-assembled matrix
 // (rank_mod_p_in_place, as `seprank rank` does) and the assembly's share of assembly + rank
 // for both assemblies. The rank is measured once per configuration (it does not depend on how
@@ -18,11 +19,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <ctime>
 #include <fstream>
 #include <string>
 #include <vector>
 
-#include "seprank/assembly/assemble.hpp"
+#include "seprank/assembly/matricization.hpp"
+#include "seprank/assembly/rings.hpp"
 #include "seprank/assembly/table_assembly.hpp"
 #include "seprank/model/network_spec.hpp"
 #include "seprank/rank/exact_rank.hpp"
@@ -33,6 +37,13 @@ namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// CPU seconds of the whole process (all threads).
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
 double median(std::vector<double> v) {
@@ -67,6 +78,19 @@ const char* c4_strip =
     "00111100"
     "00000000"
     "00011000";
+
+// The odometer, as assemble_mod_p ran it before the table assembly (called directly, so that
+// the comparison stays one whichever method assemble_mod_p uses).
+NmodMatrix odometer(const PreparedNetwork& net, std::uint64_t prime, int threads) {
+  const AssemblyPlan plan(net.geometry, net.partition);
+  const CompiledNetwork<NmodRing> compiled(NmodRing(prime), net.arch, net.geometry, net.weights, &plan.input_reach());
+  NmodMatrix matrix(static_cast<std::int64_t>(net.rows), static_cast<std::int64_t>(net.cols), prime);
+  assemble_rows_parallel(compiled, plan, net.rows, net.partition.vary_I.size(), threads,
+                         [&](std::uint64_t r, std::uint64_t c, mp_limb_t v) {
+                           matrix.at(static_cast<std::int64_t>(r), static_cast<std::int64_t>(c)) = v;
+                         });
+  return matrix;
+}
 
 std::int64_t mismatches(const NmodMatrix& a, const NmodMatrix& b) {
   if (a.rows() != b.rows() || a.cols() != b.cols()) return -1;
@@ -119,10 +143,10 @@ int main(int argc, char** argv) {
   std::printf("assembly wall seconds: medians of %d interleaved repetitions (odometer, tables, ...); Me/s: million\n"
               "entries per wall second; share = assembly / (assembly + rank), the rank of the same matrix\n\n",
               reps);
-  std::printf("| case | matrix        | prime   | odometer s | Me/s   | tables s | Me/s    | speed-up | f  | block   |"
-              " KiB/thr | rank  | rank s  | share odo | share tab | equal |\n");
-  std::printf("|------|---------------|---------|-----------:|-------:|---------:|--------:|---------:|---:|--------:|"
-              "--------:|------:|--------:|----------:|----------:|-------|\n");
+  std::printf("| case | matrix        | prime   | odometer s | cpu s  | Me/s   | tables s | cpu s  | Me/s    | speed-up |"
+              " cpu ratio | f  | block   | KiB/thr | rank  | rank s  | share odo | share tab | equal |\n");
+  std::printf("|------|---------------|---------|-----------:|-------:|-------:|---------:|-------:|--------:|---------:|"
+              "----------:|---:|--------:|--------:|------:|--------:|----------:|----------:|-------|\n");
   std::fflush(stdout);
   bool all_equal = true;
   for (const Case& c : cases) {
@@ -140,14 +164,24 @@ int main(int argc, char** argv) {
       options.threads = threads;
       options.working_set_bytes = working_set;
       const TableAssemblyPlanInfo info = table_assembly_plan(net, pc.p, options);
-      std::vector<double> odo, tab;
+      {  // warm-up: the first touch of fresh memory is slow on a virtual machine (not timed)
+        NmodMatrix a(static_cast<std::int64_t>(net.rows), static_cast<std::int64_t>(net.cols), pc.p);
+        NmodMatrix b(static_cast<std::int64_t>(net.rows), static_cast<std::int64_t>(net.cols), pc.p);
+        for (NmodMatrix* m : {&a, &b})
+          std::memset(m->get()->rows[0], 1, static_cast<std::size_t>(net.rows * net.cols) * sizeof(mp_limb_t));
+      }
+      std::vector<double> odo, tab, odo_cpu, tab_cpu;
       std::int64_t bad = 0;
       for (int rep = 0; rep < reps; ++rep) {
         auto t0 = std::chrono::steady_clock::now();
-        NmodMatrix a = assemble_mod_p(net, pc.p, threads);
+        double c0 = process_cpu_seconds();
+        NmodMatrix a = odometer(net, pc.p, threads);
+        odo_cpu.push_back(process_cpu_seconds() - c0);
         odo.push_back(seconds_since(t0));
         t0 = std::chrono::steady_clock::now();
+        c0 = process_cpu_seconds();
         NmodMatrix b = assemble_mod_p_by_tables(net, pc.p, options);
+        tab_cpu.push_back(process_cpu_seconds() - c0);
         tab.push_back(seconds_since(t0));
         if (rep == 0) bad = mismatches(a, b);
       }
@@ -160,7 +194,7 @@ int main(int argc, char** argv) {
         rk = rank_mod_p_in_place(b, threads);
         rank_s = seconds_since(t0);
       }
-      const double o = median(odo), t = median(tab);
+      const double o = median(odo), t = median(tab), oc = median(odo_cpu), tc = median(tab_cpu);
       char shape[32];
       std::snprintf(shape, sizeof shape, "%llu x %llu", static_cast<unsigned long long>(net.rows),
                     static_cast<unsigned long long>(net.cols));
@@ -170,9 +204,10 @@ int main(int argc, char** argv) {
         std::snprintf(share_t, sizeof share_t, "%.1f%%", 100 * t / (t + rank_s));
         std::snprintf(rank_text, sizeof rank_text, "%.3f", rank_s);
       }
-      std::printf("| %-4s | %-13s | %-7s | %10.3f | %6.2f | %8.3f | %7.2f | %7.1fx | %2d | %7llu | %7zu | %5lld | %7s |"
-                  " %9s | %9s | %-5s |\n",
-                  c.name, shape, pc.name, o, entries / o / 1e6, t, entries / t / 1e6, o / t, info.fixed_digits,
+      std::printf("| %-4s | %-13s | %-7s | %10.3f | %6.2f | %6.2f | %8.3f | %6.2f | %7.2f | %7.1fx | %8.1fx | %2d |"
+                  " %7llu | %7zu | %5lld | %7s | %9s | %9s | %-5s |\n",
+                  c.name, shape, pc.name, o, oc, entries / o / 1e6, t, tc, entries / t / 1e6, o / t, oc / tc,
+                  info.fixed_digits,
                   static_cast<unsigned long long>(info.block_entries), info.bytes_per_thread / 1024, static_cast<long long>(rk), rank_text,
                   share_o, share_t, bad == 0 ? "yes" : "NO");
       std::fflush(stdout);

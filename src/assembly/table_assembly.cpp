@@ -78,7 +78,7 @@ struct Op {
   int in_channels = 0;       // transform
   u64 matrix_offset = 0;     // transform: into the shared weights (elements)
   u64 length = 0;            // transform: the table's entries per channel
-  int loop = -1;             // merge, dot: index into Plan::loops
+  u64 loop = 0;              // merge, dot: where its loop starts in Plan::loop_data
 };
 
 struct UnitProgram {
@@ -93,7 +93,17 @@ struct Plan {
   u64 m = 2;
   u64 block_entries = 1;
   std::vector<UnitProgram> units;  // needed units with work, in layer order; the top last
-  std::vector<tk::RunLoop> loops;
+  // The loops of merges and dot products, one after the other: runs, then the runs' counts,
+  // A steps and B steps (table_kernels::RunLoop).
+  std::vector<u64> loop_data;
+  tk::RunLoop loop(u64 at) const {
+    tk::RunLoop l;
+    l.runs = static_cast<int>(loop_data[at]);
+    l.count = loop_data.data() + at + 1;
+    l.step_a = l.count + l.runs;
+    l.step_b = l.step_a + l.runs;
+    return l;
+  }
   u64 retained_size = 0;  // elements
   u64 scratch_size = 0;   // elements
   bool saturated = false;  // some size reached size_cap: not runnable
@@ -165,10 +175,11 @@ Shape make_shape(const PreparedNetwork& net, const CompiledNetwork<NmodRing>& co
   return s;
 }
 
-// The loop over the output set `out` (digits >= f, increasing = less significant) reading A
-// over `a` and B over `b`, both subsets of `out`.
-tk::RunLoop make_loop(Mask a, Mask b, Mask out, int digits, u64 m) {
-  tk::RunLoop loop;
+// Appends to `data` the loop over the output set `out` (digits, increasing = less significant)
+// reading A over `a` and B over `b`, both subsets of `out`; returns where it starts.
+u64 make_loop(std::vector<u64>& data, Mask a, Mask b, Mask out, int digits, u64 m) {
+  u64 count[tk::max_runs], step_a[tk::max_runs], step_b[tk::max_runs];
+  int runs = 0;
   u64 stride_a = 1, stride_b = 1;
   int kind = -1;
   for (int t = digits - 1; t >= 0; --t) {
@@ -176,23 +187,29 @@ tk::RunLoop make_loop(Mask a, Mask b, Mask out, int digits, u64 m) {
     const bool in_a = (a >> t) & 1, in_b = (b >> t) & 1;
     const int k = (in_a ? 1 : 0) | (in_b ? 2 : 0);
     if (k == kind) {
-      loop.count[loop.runs - 1] *= m;
+      count[runs - 1] *= m;
     } else {
-      if (loop.runs == tk::max_runs) throw std::logic_error("table assembly: too many runs");
-      loop.count[loop.runs] = m;
-      loop.step_a[loop.runs] = in_a ? stride_a : 0;
-      loop.step_b[loop.runs] = in_b ? stride_b : 0;
-      ++loop.runs;
+      if (runs == tk::max_runs) throw std::logic_error("table assembly: too many runs");
+      count[runs] = m;
+      step_a[runs] = in_a ? stride_a : 0;
+      step_b[runs] = in_b ? stride_b : 0;
+      ++runs;
       kind = k;
     }
     if (in_a) stride_a *= m;
     if (in_b) stride_b *= m;
   }
-  if (loop.runs == 0) {  // no digit: one entry
-    loop.runs = 1;
-    loop.count[0] = 1;
+  if (runs == 0) {  // no digit: one entry
+    count[0] = 1;
+    step_a[0] = step_b[0] = 0;
+    runs = 1;
   }
-  return loop;
+  const u64 at = data.size();
+  data.push_back(static_cast<u64>(runs));
+  data.insert(data.end(), count, count + runs);
+  data.insert(data.end(), step_a, step_a + runs);
+  data.insert(data.end(), step_b, step_b + runs);
+  return at;
 }
 
 struct Item {
@@ -306,34 +323,51 @@ Plan make_plan(const Shape& s, const CompiledNetwork<NmodRing>& compiled, int f)
         ones.offset = s.ones_offset;
         items.push_back({ones, 0});
       }
-      // Products two at a time; the top keeps the last two for the dot product.
+      // Products two at a time; the top keeps the last two for the dot product. Up to 24
+      // operands (a 4x4 window and the readout), greedily the pair whose union is smallest;
+      // beyond, first the surplus one after the other in order of their number of digits, so
+      // that the one-row tables of fixed positions are multiplied together first.
       const std::size_t keep = top ? 2 : 1;
-      while (items.size() > keep) {
-        std::size_t bi = 0, bj = 1;
-        if (items.size() <= 32) {
-          int best = std::numeric_limits<int>::max(), best_sum = best;
-          for (std::size_t i = 0; i < items.size(); ++i)
-            for (std::size_t j = i + 1; j < items.size(); ++j) {
-              const int uni = std::popcount(items[i].set | items[j].set);
-              const int sum = std::popcount(items[i].set) + std::popcount(items[j].set);
-              if (uni < best || (uni == best && sum < best_sum)) best = uni, best_sum = sum, bi = i, bj = j;
-            }
-        }
-        const Mask uni = items[bi].set | items[bj].set;
+      auto merge = [&](const Item& x, const Item& y, bool last) {
+        const Mask uni = x.set | y.set;
         const u64 len = table_length(uni);
         const u64 elements = sat_mul(len, static_cast<u64>(channels));
         Op op{};
         op.kind = OpKind::merge;
-        op.a = items[bi].operand;
-        op.b = items[bj].operand;
+        op.a = x.operand;
+        op.b = y.operand;
         op.channels = channels;
-        op.dst = (items.size() == 2 && !top) ? new_retained(elements) : new_scratch(elements);
+        op.dst = (last && !top) ? new_retained(elements) : new_scratch(elements);
         op.dst.channel_stride = len;
-        op.loop = static_cast<int>(plan.loops.size());
-        plan.loops.push_back(make_loop(items[bi].set, items[bj].set, uni, s.digits, m));
+        op.loop = make_loop(plan.loop_data, x.set, y.set, uni, s.digits, m);
         prog.ops.push_back(op);
+        return Item{op.dst, uni};
+      };
+      constexpr std::size_t greedy_limit = 24;
+      if (items.size() > greedy_limit) {
+        std::stable_sort(items.begin(), items.end(), [](const Item& x, const Item& y) {
+          const int px = std::popcount(x.set), py = std::popcount(y.set);
+          return px != py ? px < py : x.set < y.set;
+        });
+        Item folded = items[0];
+        std::size_t next = 1;
+        while (1 + (items.size() - next) > greedy_limit) folded = merge(folded, items[next++], false);
+        std::vector<Item> rest{folded};
+        rest.insert(rest.end(), items.begin() + static_cast<std::ptrdiff_t>(next), items.end());
+        items.swap(rest);
+      }
+      while (items.size() > keep) {
+        std::size_t bi = 0, bj = 1;
+        int best = std::numeric_limits<int>::max(), best_sum = best;
+        for (std::size_t i = 0; i < items.size(); ++i)
+          for (std::size_t j = i + 1; j < items.size(); ++j) {
+            const int uni = std::popcount(items[i].set | items[j].set);
+            const int sum = std::popcount(items[i].set) + std::popcount(items[j].set);
+            if (uni < best || (uni == best && sum < best_sum)) best = uni, best_sum = sum, bi = i, bj = j;
+          }
+        const Item merged = merge(items[bi], items[bj], items.size() == 2);
         items.erase(items.begin() + static_cast<std::ptrdiff_t>(bj));
-        items[bi] = {op.dst, uni};
+        items[bi] = merged;
       }
       if (top) {
         Op op{};
@@ -341,8 +375,7 @@ Plan make_plan(const Shape& s, const CompiledNetwork<NmodRing>& compiled, int f)
         op.a = items[0].operand;
         op.b = items[1].operand;
         op.channels = channels;
-        op.loop = static_cast<int>(plan.loops.size());
-        plan.loops.push_back(make_loop(items[0].set, items[1].set, free_mask, s.digits, m));
+        op.loop = make_loop(plan.loop_data, items[0].set, items[1].set, free_mask, s.digits, m);
         prog.ops.push_back(op);
       } else {
         result[l][static_cast<std::size_t>(u)] = items[0].operand;
@@ -490,15 +523,15 @@ void run_blocks(const Engine& engine, const Plan& plan, const std::vector<typena
                           op.a.channel_stride, op.length, ptr(op.dst));
             break;
           case OpKind::merge:
-            tk::merge(engine.field, plan.loops[static_cast<std::size_t>(op.loop)], op.channels, ptr(op.a),
+            tk::merge(engine.field, plan.loop(op.loop), op.channels, ptr(op.a),
                       op.a.channel_stride, ptr(op.b), op.b.channel_stride, ptr(op.dst), op.dst.channel_stride);
             break;
           case OpKind::dot:
             if constexpr (doubles)
-              tk::dot(engine.field, plan.loops[static_cast<std::size_t>(op.loop)], op.channels, ptr(op.a),
+              tk::dot(engine.field, plan.loop(op.loop), op.channels, ptr(op.a),
                       op.a.channel_stride, ptr(op.b), op.b.channel_stride, acc.data(), out);
             else
-              tk::dot(engine.field, plan.loops[static_cast<std::size_t>(op.loop)], op.channels, ptr(op.a),
+              tk::dot(engine.field, plan.loop(op.loop), op.channels, ptr(op.a),
                       op.a.channel_stride, ptr(op.b), op.b.channel_stride, out);
             break;
         }

@@ -21,15 +21,16 @@ namespace seprank::table_kernels {
 inline constexpr int max_runs = 64;
 
 // An output table's entries in order, as nested runs (run 0 innermost): each run is a group of
-// consecutive digits whose membership in the two input tables A and B is the same. `count` is
-// the run's number of values (M^length), `step_a`/`step_b` how far A's and B's index moves
-// when the run's value increases by one (0 when the table does not hold those digits). Run 0's
-// steps are 0 or 1. The output index moves by one per entry.
+// consecutive digits whose membership in the two input tables A and B is the same. `count[i]`
+// is run i's number of values (M^length), `step_a[i]`/`step_b[i]` how far A's and B's index
+// moves when the run's value increases by one (0 when the table does not hold those digits).
+// Run 0's steps are 0 or 1. The output index moves by one per entry. A view of arrays of `runs`
+// (1 to max_runs) words each, owned by the caller.
 struct RunLoop {
   int runs = 0;
-  std::uint64_t count[max_runs] = {};
-  std::uint64_t step_a[max_runs] = {};
-  std::uint64_t step_b[max_runs] = {};
+  const std::uint64_t* count = nullptr;
+  const std::uint64_t* step_a = nullptr;
+  const std::uint64_t* step_b = nullptr;
   std::uint64_t size() const {
     std::uint64_t s = 1;
     for (int i = 0; i < runs; ++i) s *= count[i];
