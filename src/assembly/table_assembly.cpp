@@ -596,7 +596,7 @@ Plan choose_plan(const Shape& s, const CompiledNetwork<NmodRing>& compiled, cons
   const Plan finest = make_plan(s, compiled, s.digits);
   const double budget = std::max(static_cast<double>(options.working_set_bytes ? options.working_set_bytes
                                                                                  : default_working_set()),
-                                 4 * finest.bytes(elem, doubles));
+                                 2 * finest.bytes(elem, doubles));
   int lo = lo_f, hi = s.digits;  // plan(hi) fits or is the finest
   while (lo < hi) {
     const int mid = (lo + hi) / 2;
