@@ -585,7 +585,14 @@ int fixed_digits_for_threads(const Shape& s, int threads) {
   return f;
 }
 
-std::size_t default_working_set() { return std::size_t{1} << 21; }
+// 2 MiB per thread (the best of 256 KiB to 64 MiB on bench_table_assembly's matrices), but at
+// most a quarter of the matrix (at least 64 KiB): a small matrix gains nothing from large
+// blocks, and fresh memory costs a page fault per 4 KiB (about 30 us each on a virtual machine,
+// measured: a 256 x 256 strip took 20 ms with 1.5 MiB of tables, 1 ms with 47 KiB).
+std::size_t default_working_set(u64 matrix_entries) {
+  const u64 quarter = matrix_entries * sizeof(std::uint64_t) / 4;
+  return static_cast<std::size_t>(std::clamp<u64>(quarter, u64{1} << 16, u64{1} << 21));
+}
 
 // Chooses f (the smallest whose plan fits the working set) and builds its plan.
 Plan choose_plan(const Shape& s, const CompiledNetwork<NmodRing>& compiled, const TableAssemblyOptions& options,
@@ -594,9 +601,9 @@ Plan choose_plan(const Shape& s, const CompiledNetwork<NmodRing>& compiled, cons
   if (options.fixed_digits >= 0) return make_plan(s, compiled, std::min(options.fixed_digits, s.digits));
   const int lo_f = fixed_digits_for_threads(s, options.threads);
   const Plan finest = make_plan(s, compiled, s.digits);
-  const double budget = std::max(static_cast<double>(options.working_set_bytes ? options.working_set_bytes
-                                                                                 : default_working_set()),
-                                 2 * finest.bytes(elem, doubles));
+  const std::size_t wanted =
+      options.working_set_bytes ? options.working_set_bytes : default_working_set(sat_pow(s.m, s.digits));
+  const double budget = std::max(static_cast<double>(wanted), 2 * finest.bytes(elem, doubles));
   int lo = lo_f, hi = s.digits;  // plan(hi) fits or is the finest
   while (lo < hi) {
     const int mid = (lo + hi) / 2;

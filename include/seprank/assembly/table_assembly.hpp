@@ -39,8 +39,9 @@ bool table_assembly_applies(const PreparedNetwork& net, std::uint64_t prime);
 struct TableAssemblyOptions {
   int threads = 1;
   // Per-thread bytes of tables the block size is chosen for (0: the default, 2 MiB, the best
-  // of 256 KiB to 64 MiB on both of bench_table_assembly's matrices; raised to twice what the
-  // network needs with every varying digit fixed, about one odometer evaluator).
+  // of 256 KiB to 64 MiB on both of bench_table_assembly's matrices, or a quarter of a smaller
+  // matrix; raised to twice what the network needs with every varying digit fixed, about one
+  // odometer evaluator).
   std::size_t working_set_bytes = 0;
   // Force the number of fixed leading digits (tests; -1: chosen from the working set).
   int fixed_digits = -1;
