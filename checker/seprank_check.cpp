@@ -14,10 +14,11 @@
 // Exit codes: 0 verified; 1 refuted (determinant zero or different from the recorded one; a cut
 //             that does not separate or whose product differs; a wrong verdict in a bundle);
 //             2 malformed (including invalid JSON); 3 file cannot be read (or usage).
-// Deliberately small and free of FLINT/Boost/OpenSSL: nlohmann-json parses, the arithmetic is
-// plain 64-bit modular arithmetic, SHA-256 is implemented below. Strict where the spec is: no
-// duplicate keys anywhere, no unknown keys inside `network` or `architecture` (they are ignored
-// elsewhere).
+// Deliberately small and free of FLINT/Boost/OpenSSL/BLAS: nlohmann-json parses, SHA-256 is
+// implemented below, and so is the arithmetic: the minor is evaluated and eliminated over doubles
+// for p < 2^26 and in Montgomery form above, in blocks, on all cores (std::thread). Strict where
+// the spec is: no duplicate keys anywhere, no unknown keys inside `network` or `architecture`
+// (they are ignored elsewhere).
 // Compiled with -DSEPRANK_CHECK_NO_MAIN, the file is a library (namespace seprank_check, below)
 // for the fuzz target and `seprank verify`, which compile it; the checker stays one file.
 #include <fcntl.h>
@@ -38,6 +39,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -140,7 +143,6 @@ u64 mul_mod(u64 a, u64 b, u64 p) {
   if (((a | b) >> 32) == 0) return a * b % p;  // a 64-bit division: ~5x faster than 128-bit
   return u64(u128(a) * b % p);
 }
-u64 add_mod(u64 a, u64 b, u64 p) { return a + b >= p ? a + b - p : a + b; }
 u64 pow_mod(u64 base, u64 e, u64 p) {
   u64 result = 1 % p;
   for (base %= p; e; e >>= 1, base = mul_mod(base, base, p))
@@ -665,92 +667,412 @@ Certificate read_certificate(const json& doc) {
   return cert;
 }
 
-// ---- evaluation ----
-// h(assignment): forward pass over GF(p); x and y are scratch buffers reused across calls.
-u64 evaluate(const Certificate& cert, const std::vector<u64>& assignment, std::vector<u64>& x,
-             std::vector<u64>& y) {
-  const u64 p = cert.p, M = cert.templates;
-  x.resize(cert.positions * M);
-  for (u64 i = 0; i < cert.positions; ++i)
-    std::copy_n(cert.representation.begin() + assignment[i] * M, M, x.begin() + i * M);
-  for (const Layer& layer : cert.layers) {
-    const u64 cin = layer.channels_in, cout = layer.channels_out;
-    y.assign(layer.taps.size() * cout, 1 % p);  // the empty product is 1
-    for (u64 u = 0; u < layer.taps.size(); ++u)
-      for (const Tap& tap : layer.taps[u]) {
-        const u64* in = x.data() + u64(tap.input_position) * cin;
-        const u64* w = layer.pool ? nullptr : layer.weights.data() + tap.matrix * cout * cin;
-        for (u64 c = 0; c < cout; ++c) {
-          u64 factor = layer.pool ? in[c] : 0;
-          if (!layer.pool) {
-            u128 sum = 0;  // products are < 2^126: reduce only when the sum nears 2^128
-            for (u64 c2 = 0; c2 < cin; ++c2) {
-              sum += u128(w[c * cin + c2]) * in[c2];
-              if (sum >> 127) sum %= p;
-            }
-            factor = (sum >> 64) == 0 ? u64(sum) % p : u64(sum % p);  // 64-bit division when it fits
-          }
-          y[u * cout + c] = mul_mod(y[u * cout + c], factor, p);
+// ---- arithmetic mod p for the minor: two representations, each reducing rarely ----
+constexpr u64 kLanes = 16;  // entries evaluated side by side (columns of the minor), for SIMD
+
+// Both fields have the same members: T (a residue), from/to (a u64 residue in, out), one, add,
+// neg, mul, dot (a sum of products, reduced once per `batch` products), dot_lanes (kLanes such
+// sums side by side) and axpy (the elimination's inner loop). Each says why none of its sums
+// leaves the range where its arithmetic is exact.
+
+// p < 2^26: a residue is a double holding an integer in (−p, p), any representative of its
+// class (so no reduction needs a comparison; the class is 0 exactly when the double is).
+// Doubles are exact on integers up to 2^53, and a product of two residues is below p² < 2^52.
+struct SmallField {
+  using T = double;
+  double p, inverse_p;  // 1/p, rounded
+  u64 batch;            // products a residue may take on before reducing: (p−1) + batch·(p−1)² ≤ 2^52
+  explicit SmallField(u64 prime)
+      : p(double(prime)),
+        inverse_p(1.0 / double(prime)),
+        batch(((u64(1) << 52) - (prime - 1)) / ((prime - 1) * (prime - 1))) {}  // >= 1 for p < 2^26
+
+  // A residue of the integer x, |x| ≤ 2^52. The computed x·inverse_p is within 0.34 of x/p (two
+  // roundings, each off by at most a relative 2^-53, of a quotient of at most 2^52/3; 1/2 is
+  // exact), and adding and subtracting 1.5·2^52 rounds it to the nearest integer q (|x/p| ≤ 2^51:
+  // the sum lies in [2^52, 2^53], where the unit in the last place is 1; a fused multiply-add
+  // would only round once). So |x/p − q| < 0.84, and x − q·p is in (−p, p), computed exactly:
+  // |q·p| < |x| + p < 2^53.
+  double reduce(double x) const {
+    const double q = (x * inverse_p + 6755399441055744.0) - 6755399441055744.0;
+    return x - q * p;
+  }
+  double from(u64 x) const { return double(x); }
+  u64 to(double x) const { return u64(x < 0 ? x + p : x); }
+  double one() const { return 1; }
+  double add(double a, double b) const { return reduce(a + b); }
+  double neg(double a) const { return -a; }
+  double mul(double a, double b) const { return reduce(a * b); }
+  // Σ a[t]·b[t] mod p: a residue takes on `batch` products, then is reduced.
+  double dot(const double* a, const double* b, u64 n) const {
+    double result = 0;
+    for (u64 k = 0; k < n; k += batch) {
+      double sum[4] = {result, 0, 0, 0};  // four sums at once (integers: the order is immaterial)
+      const u64 end = std::min(n, k + batch);
+      u64 t = k;
+      for (; t + 4 <= end; t += 4)
+        for (int s = 0; s < 4; ++s) sum[s] += a[t + s] * b[t + s];
+      for (; t < end; ++t) sum[0] += a[t] * b[t];
+      result = reduce((sum[0] + sum[1]) + (sum[2] + sum[3]));
+    }
+    return result;
+  }
+  // c[j] = c[j] + Σ_t a[t]·u[t][j] mod p for j in [from, to), for count ≤ batch rows u[t]: each
+  // c[j] takes on count products, then its one reduction. (Rows outer, columns inner: the
+  // compiler vectorizes the j loops; the copy of the field keeps stores into c from changing p.)
+  void axpy(double* c, const double* const* u, const double* a, u64 count, u64 from, u64 to) const {
+    const SmallField f = *this;
+    double* __restrict row = c;
+    for (u64 t = 0; t < count; ++t) {
+      const double* __restrict pivot_row = u[t];
+      const double factor = a[t];
+      for (u64 j = from; j < to; ++j) row[j] += factor * pivot_row[j];
+    }
+    for (u64 j = from; j < to; ++j) row[j] = f.reduce(row[j]);
+  }
+  // out[lane] = Σ_k a[k]·x[k][lane] mod p for rows x[k] of kLanes residues, reduced as in dot.
+  void dot_lanes(const double* a, const double* x, u64 n, double* out) const {
+    const SmallField f = *this;
+    double sum[kLanes] = {};
+    for (u64 k = 0; k < n; k += batch) {
+      for (u64 t = k; t < std::min(n, k + batch); ++t)
+        for (u64 lane = 0; lane < kLanes; ++lane) sum[lane] += a[t] * x[t * kLanes + lane];
+      for (u64 lane = 0; lane < kLanes; ++lane) sum[lane] = f.reduce(sum[lane]);
+    }
+    std::copy_n(sum, kLanes, out);
+  }
+};
+
+// 2^26 ≤ p < 2^63 (odd, being prime): Montgomery residues, x held as x·2^64 mod p in [0, p).
+// redc(t) = t·2^-64 mod p for every t < p·2^64: a product of two residues (below p²) and a sum
+// of up to batch = ⌊(2^64−1)/p⌋ ≥ 2 of them (below batch·p² ≤ (2^64−1)·p) take one redc. The
+// Montgomery factor cancels: redc(x·2^64 · y·2^64) = xy·2^64.
+struct MontField {
+  using T = u64;
+  u64 p, minus_inverse, r1, r2, batch;  // −p⁻¹ mod 2^64, 2^64 mod p, 2^128 mod p
+  explicit MontField(u64 prime) : p(prime), batch(~u64(0) / prime) {
+    u64 inverse = prime;  // p·p ≡ 1 mod 8 for odd p: 3 correct bits,
+    for (int i = 0; i < 5; ++i) inverse *= 2 - prime * inverse;  // each Newton step doubles them
+    minus_inverse = 0 - inverse;
+    r1 = u64((u128(1) << 64) % prime);
+    r2 = u64(u128(r1) * r1 % prime);
+  }
+  // t + m·p ≡ 0 mod 2^64 by the choice of m; t + m·p < p·2^64 + 2^64·p ≤ 2^128 (p < 2^63); the
+  // quotient by 2^64 is below 2p, one subtraction.
+  u64 redc(u128 t) const {
+    const u64 m = u64(t) * minus_inverse;
+    const u64 x = u64((t + u128(m) * p) >> 64);
+    return x >= p ? x - p : x;
+  }
+  u64 from(u64 x) const { return redc(u128(x) * r2); }
+  u64 to(u64 x) const { return redc(x); }
+  u64 one() const { return r1; }
+  u64 add(u64 a, u64 b) const { return a + b >= p ? a + b - p : a + b; }  // a + b < 2p < 2^64
+  u64 neg(u64 a) const { return a == 0 ? 0 : p - a; }
+  u64 mul(u64 a, u64 b) const { return redc(u128(a) * b); }
+  u64 dot(const u64* a, const u64* b, u64 n) const {
+    u64 result = 0;
+    for (u64 k = 0; k < n; k += batch) {
+      u128 sum = 0;
+      for (u64 t = k; t < std::min(n, k + batch); ++t) sum += u128(a[t]) * b[t];
+      result = add(result, redc(sum));
+    }
+    return result;
+  }
+  void axpy(u64* c, const u64* const* u, const u64* a, u64 count, u64 from, u64 to) const {
+    u64 j = from;
+    for (; j + 2 <= to; j += 2) {  // two columns at a time: each multiplier and row read serves both
+      u128 sum0 = 0, sum1 = 0;
+      for (u64 t = 0; t < count; ++t) sum0 += u128(a[t]) * u[t][j], sum1 += u128(a[t]) * u[t][j + 1];
+      c[j] = add(c[j], redc(sum0)), c[j + 1] = add(c[j + 1], redc(sum1));
+    }
+    for (; j < to; ++j) {
+      u128 sum = 0;
+      for (u64 t = 0; t < count; ++t) sum += u128(a[t]) * u[t][j];
+      c[j] = add(c[j], redc(sum));
+    }
+  }
+  void dot_lanes(const u64* a, const u64* x, u64 n, u64* out) const {
+    for (u64 lane = 0; lane < kLanes; ++lane) {
+      u64 result = 0;
+      for (u64 k = 0; k < n; k += batch) {
+        u128 sum = 0;
+        for (u64 t = k; t < std::min(n, k + batch); ++t) sum += u128(a[t]) * x[t * kLanes + lane];
+        result = add(result, redc(sum));
+      }
+      out[lane] = result;
+    }
+  }
+};
+
+template <class F>
+typename F::T power(const F& f, typename F::T base, u64 e) {
+  typename F::T result = f.one();
+  for (; e; e >>= 1, base = f.mul(base, base))
+    if (e & 1) result = f.mul(result, base);
+  return result;
+}
+
+// Runs work(begin, end, k) for `threads` contiguous shares k of [0, n), share 0 on the calling
+// thread. A share whose thread cannot be started runs on the calling thread. work only computes
+// (it neither allocates nor throws).
+template <class Work>
+void in_parallel(u64 n, unsigned threads, const Work& work) {
+  std::vector<std::thread> started;
+  started.reserve(threads);
+  for (unsigned k = 1; k < threads; ++k) {
+    const u64 begin = n * k / threads, end = n * (k + 1) / threads;
+    try {
+      started.emplace_back([&work, begin, end, k] { work(begin, end, k); });
+    } catch (const std::system_error&) {
+      work(begin, end, k);
+    }
+  }
+  work(0, n / threads, 0);
+  for (std::thread& thread : started) thread.join();
+}
+
+// ---- the minor's entries ----
+// Entry (i, j) is h(rows[i] on I, cols[j] on J). A unit's value depends only on the input
+// positions below it: a unit that sees only positions of I has the same value in every column,
+// one that sees only J's the same in every row. So the product over a unit's taps is split by
+// what each tap's child sees: factors from children that see only I are multiplied once per
+// row (the row part), those from children that see only J once per column (the column part),
+// and only units that see both ("mixed") are evaluated per entry, from their two parts and their
+// mixed children. (Multiplication commutes; the top unit is treated as mixed.) Entries are
+// evaluated kLanes columns at a time, every value a row of kLanes residues.
+template <class F>
+class MinorEntries {
+ public:
+  using T = typename F::T;
+  struct Scratch {  // one per thread
+    std::vector<T> x, y, part, values, factor;
+    std::vector<u64> assignment;
+  };
+
+  MinorEntries(const F& f, const Certificate& cert) : f_(f), cert_(cert) {
+    sees_.emplace_back(cert.positions, 2);  // the inputs: 1 in I, 2 in J
+    for (std::uint32_t i : cert.part_i) sees_[0][i] = 1;
+    for (const u64 x : cert.representation) representation_.push_back(f.from(x));
+    for (const u64 x : cert.readout) readout_.push_back(f.from(x));
+    for (std::size_t l = 0; l < cert.layers.size(); ++l) {
+      const Layer& layer = cert.layers[l];
+      std::vector<unsigned char> sees(layer.taps.size(), 0);
+      for (u64 u = 0; u < layer.taps.size(); ++u) {
+        for (const Tap& tap : layer.taps[u]) sees[u] |= sees_[l][tap.input_position];
+        if (sees[u] == 0) sees[u] = 1;  // no taps: the same value in every entry
+      }
+      if (l + 1 == cert.layers.size()) sees[0] = 3;
+      width_ = std::max<u64>(width_, layer.taps.size() * layer.channels_out);
+      mixed_at_.emplace_back(layer.taps.size(), 0);
+      for (u64 u = 0; u < layer.taps.size(); ++u)
+        if (sees[u] == 3) mixed_at_[l][u] = mixed_size_, mixed_size_ += layer.channels_out;
+      sees_.push_back(std::move(sees));
+      weights_.emplace_back();
+      for (const u64 x : layer.weights) weights_[l].push_back(f.from(x));
+    }
+    width_ = std::max<u64>(width_, cert.positions * cert.templates);
+  }
+
+  u64 mixed_size() const { return mixed_size_; }
+  u64 width() const { return width_; }
+
+  Scratch scratch() const {
+    return {std::vector<T>(width_),      std::vector<T>(width_),
+            std::vector<T>(mixed_size_), std::vector<T>(mixed_size_ * kLanes),
+            std::vector<T>(kLanes),      std::vector<u64>(cert_.positions, 0)};
+  }
+
+  // The row part (side 1, the positions of I set in s.assignment) or the column part (side 2)
+  // of every mixed unit, into s.part: the forward pass over the units that see only that side,
+  // multiplying into each mixed unit the factors of its taps whose child does.
+  void part(unsigned char side, Scratch& s) const {
+    const u64 M = cert_.templates;
+    for (u64 i = 0; i < cert_.positions; ++i)
+      std::copy_n(representation_.begin() + s.assignment[i] * M, M, s.x.begin() + i * M);
+    for (std::size_t l = 0; l < cert_.layers.size(); ++l) {
+      const Layer& layer = cert_.layers[l];
+      const u64 cin = layer.channels_in, cout = layer.channels_out;
+      for (u64 u = 0; u < layer.taps.size(); ++u) {
+        const unsigned char sees = sees_[l + 1][u];
+        if (sees != side && sees != 3) continue;
+        T* out = sees == side ? &s.y[u * cout] : &s.part[mixed_at_[l][u]];
+        std::fill_n(out, cout, f_.one());  // the empty product
+        for (const Tap& tap : layer.taps[u]) {
+          if (sees_[l][tap.input_position] != side) continue;
+          const T* child = &s.x[tap.input_position * cin];
+          for (u64 c = 0; c < cout; ++c)  // the factor (W_tap · child)[c], or child[c] in a pool layer
+            out[c] = f_.mul(out[c], layer.pool ? child[c] : f_.dot(weight_row(l, tap, c), child, cin));
         }
       }
-    std::swap(x, y);
-  }
-  u64 h = 0;
-  for (u64 c = 0; c < cert.readout.size(); ++c) h = add_mod(h, mul_mod(cert.readout[c], x[c], p), p);
-  return h;
-}
-
-// row[j] += factor·pivot[j] mod p for j in [from, r), for residues stored as words.
-void add_multiple(u64* row, const u64* pivot, u64 factor, u64 p, u64 from, u64 r) {
-  for (u64 j = from; j < r; ++j) row[j] = add_mod(row[j], mul_mod(factor, pivot[j], p), p);
-}
-
-// The same in doubles, for p < 2^26: the sum is an integer below p + p^2 < 2^53, exact; its
-// quotient by p, rounded to nearest (the 1.5·2^52 trick, which compilers vectorize), is off by
-// at most one, so the remainder lands in (-p, p) and one conditional add fixes it. A large
-// minor's elimination runs ~7x faster this way.
-void add_multiple(double* __restrict row, const double* __restrict pivot, u64 factor, u64 p, u64 from, u64 r) {
-  const double f = double(factor), q_p = double(p), inverse = 1.0 / q_p, round = 6755399441055744.0;  // 1.5·2^52
-  for (u64 j = from; j < r; ++j) {
-    const double x = row[j] + f * pivot[j];
-    const double q = (x * inverse + round) - round;
-    const double rem = x - q * q_p;
-    row[j] = rem + (rem < 0 ? q_p : 0.0);
-  }
-}
-
-// Determinant mod p by Gaussian elimination of the residues in m (words or doubles, consumed);
-// reports the first pivot-free column.
-template <class T>
-u64 eliminate(std::vector<T>& m, u64 r, u64 p, u64& zero_column) {
-  u64 det = 1;
-  for (u64 col = 0; col < r; ++col) {
-    u64 pivot = col;
-    while (pivot < r && m[pivot * r + col] == 0) ++pivot;
-    if (pivot == r) {
-      zero_column = col;
-      return 0;
-    }
-    if (pivot != col) {
-      std::swap_ranges(m.begin() + pivot * r, m.begin() + pivot * r + r, m.begin() + col * r);
-      det = (p - det) % p;
-    }
-    const u64 diagonal = u64(m[col * r + col]);
-    det = mul_mod(det, diagonal, p);
-    const u64 inverse = pow_mod(diagonal, p - 2, p);  // Fermat: p is prime
-    for (u64 row = col + 1; row < r; ++row) {
-      const u64 factor = mul_mod(u64(m[row * r + col]), inverse, p);
-      if (factor != 0) add_multiple(&m[row * r], &m[col * r], p - factor, p, col, r);
+      std::swap(s.x, s.y);
     }
   }
-  return det;
+
+  // The entries of kLanes columns whose column parts are the rows of kLanes residues
+  // column_parts[0, mixed_size) in the row whose row part is s.part, into out[0, kLanes).
+  void entries(Scratch& s, const T* column_parts, T* out) const {
+    const F f = f_;  // a copy: stores into the values cannot change it, and the lane loops vectorize
+    T* const values = s.values.data();  // of the mixed units: rows of kLanes, at mixed_at_
+    for (std::size_t l = 0; l < cert_.layers.size(); ++l) {
+      const Layer& layer = cert_.layers[l];
+      const u64 cin = layer.channels_in, cout = layer.channels_out;
+      for (u64 u = 0; u < layer.taps.size(); ++u) {
+        if (sees_[l + 1][u] != 3) continue;
+        T* const value = values + mixed_at_[l][u] * kLanes;
+        for (u64 c = 0; c < cout; ++c) {
+          const T row_part = s.part[mixed_at_[l][u] + c];
+          const T* column_part = column_parts + (mixed_at_[l][u] + c) * kLanes;
+          for (u64 lane = 0; lane < kLanes; ++lane)
+            value[c * kLanes + lane] = f.mul(row_part, column_part[lane]);
+        }
+        for (const Tap& tap : layer.taps[u]) {
+          if (l == 0 || sees_[l][tap.input_position] != 3) continue;  // (inputs are never mixed)
+          const T* child = values + mixed_at_[l - 1][tap.input_position] * kLanes;
+          for (u64 c = 0; c < cout; ++c) {
+            const T* factor = child + c * kLanes;  // a pool layer's; a gc layer's is (W_tap · child)[c]
+            if (!layer.pool) {
+              f.dot_lanes(weight_row(l, tap, c), child, cin, s.factor.data());
+              factor = s.factor.data();
+            }
+            for (u64 lane = 0; lane < kLanes; ++lane)
+              value[c * kLanes + lane] = f.mul(value[c * kLanes + lane], factor[lane]);
+          }
+        }
+      }
+    }
+    f.dot_lanes(readout_.data(), values + mixed_at_.back()[0] * kLanes, readout_.size(), out);
+  }
+
+ private:
+  // Row c of the tap's weight matrix W_tap (gc layers).
+  const T* weight_row(std::size_t l, const Tap& tap, u64 c) const {
+    const Layer& layer = cert_.layers[l];
+    return &weights_[l][(tap.matrix * layer.channels_out + c) * layer.channels_in];
+  }
+
+  const F& f_;
+  const Certificate& cert_;
+  std::vector<T> representation_, readout_;
+  std::vector<std::vector<T>> weights_;            // per layer, as cert.layers[l].weights
+  std::vector<std::vector<unsigned char>> sees_;  // [0] the inputs, [l + 1] layer l's units: 1 I, 2 J, 3 both
+  std::vector<std::vector<u64>> mixed_at_;        // per layer, per mixed unit: its values' offset
+  u64 mixed_size_ = 0, width_ = 0;                // width: the largest map, units × channels
+};
+
+// The r×r minor, row-major, as residues of f. The columns go in groups of kLanes (the last one
+// padded with zeros), their column parts kept for a block of groups at a time: no more of them
+// than the minor has entries (or 2^22). Columns, then rows, are split among up to `threads`
+// threads, as many as have scratch space within the minor's size (or 1 GiB) together.
+template <class F>
+std::vector<typename F::T> minor_entries(const F& f, const Certificate& cert, unsigned threads) {
+  using T = typename F::T;
+  const MinorEntries<F> entries(f, cert);
+  const u64 r = cert.r, mixed = entries.mixed_size(), groups = (r + kLanes - 1) / kLanes;
+  const u64 scratch_bytes =
+      (2 * entries.width() + mixed * (kLanes + 1) + kLanes) * sizeof(T) + cert.positions * sizeof(u64);
+  const u64 space = std::max<u64>(r * r * sizeof(T), u64(1) << 30);
+  threads = unsigned(std::clamp<u64>(space / scratch_bytes, 1, threads));
+  std::vector<typename MinorEntries<F>::Scratch> scratch;
+  for (unsigned k = 0; k < threads; ++k) scratch.push_back(entries.scratch());
+  const u64 block = std::max<u64>(1, std::min(groups, std::max<u64>(r * r, u64(1) << 22) / (mixed * kLanes)));
+  std::vector<T> matrix(r * r), column_parts(block * mixed * kLanes);
+  for (u64 g0 = 0; g0 < groups; g0 += block) {
+    const u64 g1 = std::min(groups, g0 + block), j0 = g0 * kLanes, j1 = std::min(r, g1 * kLanes);
+    std::fill(column_parts.begin(), column_parts.end(), T(0));
+    in_parallel(j1 - j0, threads, [&](u64 begin, u64 end, unsigned k) {
+      typename MinorEntries<F>::Scratch& s = scratch[k];
+      for (u64 j = j0 + begin; j < j0 + end; ++j) {
+        for (u64 t = 0; t < cert.part_j.size(); ++t) s.assignment[cert.part_j[t]] = cert.cols[j][t];
+        entries.part(2, s);
+        T* group = &column_parts[(j - j0) / kLanes * mixed * kLanes];
+        for (u64 m = 0; m < mixed; ++m) group[m * kLanes + j % kLanes] = s.part[m];
+      }
+    });
+    in_parallel(r, threads, [&](u64 begin, u64 end, unsigned k) {
+      typename MinorEntries<F>::Scratch& s = scratch[k];
+      T out[kLanes];
+      for (u64 i = begin; i < end; ++i) {
+        for (u64 t = 0; t < cert.part_i.size(); ++t) s.assignment[cert.part_i[t]] = cert.rows[i][t];
+        entries.part(1, s);
+        for (u64 g = g0; g < g1; ++g) {
+          entries.entries(s, &column_parts[(g - g0) * mixed * kLanes], out);
+          std::copy_n(out, std::min(kLanes, r - g * kLanes), &matrix[i * r + g * kLanes]);
+        }
+      }
+    });
+  }
+  return matrix;
 }
 
-u64 determinant_mod(std::vector<u64>& m, u64 r, u64 p, u64& zero_column) {
-  if (p >= (u64(1) << 26)) return eliminate(m, r, p, zero_column);
-  std::vector<double> d(m.begin(), m.end());
-  std::vector<u64>().swap(m);  // consumed: only the doubles are needed now
-  return eliminate(d, r, p, zero_column);
+// ---- the determinant ----
+// Determinant mod p of the r×r matrix m (residues of f; consumed) by Gaussian elimination with
+// row pivoting, in panels of 64 columns (a blocked LU): the panel's columns are eliminated one
+// by one, the multipliers kept in place of the zeros; then every row subtracts the panel's
+// pivot rows from its entries right of the panel all at once, f.batch products per reduction, so
+// that the matrix is walked once per panel, not once per column, in tiles of columns that stay in
+// cache. Reports the first pivot-free column: the first column in the span of those before it,
+// whatever pivots were chosen.
+template <class F>
+u64 determinant(const F& f, std::vector<typename F::T>& m, u64 r, u64& zero_column, unsigned threads) {
+  using T = typename F::T;
+  constexpr u64 kPanel = 64, kTile = 512;
+  auto at = [&](u64 row, u64 col) -> T& { return m[row * r + col]; };
+  // Row i minus Σ_t m[i][t]·(row t) over t in [t_begin, t_end) with m[i][t] ≠ 0, on columns
+  // [j_begin, j_end).
+  auto subtract_rows = [&](u64 i, u64 t_begin, u64 t_end, u64 j_begin, u64 j_end) {
+    T minus_l[kPanel];
+    const T* pivot_rows[kPanel];
+    u64 count = 0;
+    for (u64 t = t_begin; t < t_end; ++t)
+      if (at(i, t) != 0) minus_l[count] = f.neg(at(i, t)), pivot_rows[count++] = &at(t, 0);
+    for (u64 k = 0; k < count; k += f.batch)
+      f.axpy(&at(i, 0), pivot_rows + k, minus_l + k, std::min(f.batch, count - k), j_begin, j_end);
+  };
+  T det = f.one();
+  for (u64 c0 = 0; c0 < r; c0 += kPanel) {
+    const u64 c1 = std::min(r, c0 + kPanel);
+    // 1. The panel: columns [c0, c1) of rows c0..r-1, left-looking: each entry is updated
+    // once, by the dot product of its row's multipliers and the pivot rows' entries above it.
+    for (u64 col = c0; col < c1; ++col) {
+      T column[kPanel];  // the pivot rows' entries in column col, final (U's)
+      for (u64 row = c0; row < r; ++row) {  // top down: a pivot row's entry is final before it is used
+        const u64 t_end = std::min(row, col);
+        if (t_end > c0) at(row, col) = f.add(at(row, col), f.neg(f.dot(&at(row, c0), column, t_end - c0)));
+        if (row < col) column[row - c0] = at(row, col);
+      }
+      u64 pivot = col;
+      while (pivot < r && at(pivot, col) == 0) ++pivot;
+      if (pivot == r) {
+        zero_column = col;
+        return 0;
+      }
+      if (pivot != col) {
+        std::swap_ranges(&at(pivot, 0), &at(pivot, 0) + r, &at(col, 0));  // whole rows, multipliers too
+        det = f.neg(det);
+      }
+      det = f.mul(det, at(col, col));
+      const T inverse = power(f, at(col, col), u64(f.p) - 2);  // Fermat: a^(p−2)
+      for (u64 row = col + 1; row < r; ++row) at(row, col) = f.mul(at(row, col), inverse);
+    }
+    // 2. The panel's own rows right of it, top down: each subtracts the rows above it, final by then.
+    for (u64 row = c0 + 1; row < c1; ++row) subtract_rows(row, c0, row, c1, r);
+    // 3. The rows below, split among threads.
+    in_parallel(r - c1, threads, [&](u64 begin, u64 end, unsigned) {
+      for (u64 j0 = c1; j0 < r; j0 += kTile)
+        for (u64 i = c1 + begin; i < c1 + end; ++i) subtract_rows(i, c0, c1, j0, std::min(r, j0 + kTile));
+    });
+  }
+  return f.to(det);
+}
+
+// The determinant of the certificate's minor mod p, and its first pivot-free column if it is 0.
+template <class F>
+u64 minor_determinant(const F& f, const Certificate& cert, u64& zero_column) {
+  // Threads pay off on large minors only.
+  const unsigned threads = cert.r < 128 ? 1 : std::clamp(std::thread::hardware_concurrency(), 1u, 64u);
+  std::vector<typename F::T> matrix = minor_entries(f, cert, threads);
+  return determinant(f, matrix, cert.r, zero_column, threads);
 }
 
 // ---- reading a document ----
@@ -781,16 +1103,9 @@ Verdict check_certificate(const json& doc) {
   const Certificate cert = read_certificate(doc);
 
   const u64 r = cert.r, p = cert.p;
-  std::vector<u64> matrix(r * r), assignment(cert.positions), x, y;
-  for (u64 i = 0; i < r; ++i) {
-    for (u64 t = 0; t < cert.part_i.size(); ++t) assignment[cert.part_i[t]] = cert.rows[i][t];
-    for (u64 j = 0; j < r; ++j) {
-      for (u64 t = 0; t < cert.part_j.size(); ++t) assignment[cert.part_j[t]] = cert.cols[j][t];
-      matrix[i * r + j] = evaluate(cert, assignment, x, y);
-    }
-  }
   u64 zero_column = 0;
-  const u64 det = determinant_mod(matrix, r, p, zero_column);
+  const u64 det = p < (u64(1) << 26) ? minor_determinant(SmallField(p), cert, zero_column)
+                                     : minor_determinant(MontField(p), cert, zero_column);
   const std::string minor = "the selected " + std::to_string(r) + "x" + std::to_string(r) + " minor";
   if (det == 0)
     return {1, "refuted: " + minor + " has determinant 0 mod " + std::to_string(p) + " (no pivot in column " +
