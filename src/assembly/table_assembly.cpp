@@ -550,7 +550,9 @@ void run_blocks(const Engine& engine, const Plan& plan, const std::vector<typena
       done += n;
       index += n;
     }
-    if (progress && rows_done) progress->advance(rows_done);
+    // One row at a time, as the odometer reports (a display draws at the first row).
+    if (progress)
+      for (u64 r = 0; r < rows_done; ++r) progress->advance(1);
     // Next block: the odometer over the fixed digits.
     if (block + 1 < last) {
       int t = f - 1;
