@@ -26,7 +26,7 @@
 
 #include "seprank/assembly/assemble.hpp"
 #include "seprank/rank/exact_rank.hpp"
-#include "seprank/model/layer_spec_parser.hpp"
+#include "seprank/model/network_spec.hpp"
 #include "seprank/assembly/matricization.hpp"
 #include "seprank/rank/rank_fflas.hpp"
 #include "seprank/assembly/rings.hpp"
@@ -148,7 +148,6 @@ struct Sample {
 Sample run_once(const PreparedNetwork& net, std::uint64_t prime, int threads, int inner) {
   Sample s;
   for (int k = 0; k < inner; ++k) {
-    flint_set_num_threads(threads);
     auto w0 = std::chrono::steady_clock::now();
     double c0 = process_cpu_seconds();
     NmodMatrix m = assemble_mod_p(net, prime, threads);

@@ -269,15 +269,12 @@ int main(int argc, char** argv) {
       if (!matrices.count(p)) matrices.emplace(p, make_matrix(n, deficit, p, 0x5EED0000ULL + static_cast<std::uint64_t>(n)));
     }
     for (std::int64_t t : thread_counts) {
-      set_blas_threads(static_cast<int>(t));
-      flint_set_num_threads(static_cast<int>(t));
       std::vector<std::vector<double>> walls(configs.size()), cpus(configs.size());
       bool wrong = false;
       for (int rep = 0; rep < reps; ++rep)
         for (std::size_t k = 0; k < configs.size(); ++k) {
           const Config& c = configs[k];
-          set_blas_threads(static_cast<int>(t));  // seprank's path sets them itself
-          flint_set_num_threads(static_cast<int>(t));
+          const LibraryThreads pools(static_cast<int>(t));  // for the baselines; seprank's path sets them itself
           const Timing r = c.run(matrices.at(c.prime ? c.prime : p11), n, static_cast<int>(t));
           if (r.rank >= 0 && r.rank != n - deficit) {
             std::printf("WRONG RANK %lld from %s mod %llu (expected %lld)\n", static_cast<long long>(r.rank),

@@ -15,7 +15,7 @@ using namespace seprank;
 namespace {
 
 void check_against_reference(RankRequest r, const std::string& input, const std::string& layers, int threads) {
-  r.threads = threads;
+  r.execution.threads = threads;
   const PreparedNetwork net = prepare_network(r);
   const auto sub = model::submatrix(input, layers, r.arch.padding == Padding::same, r.partition, r.vary,
                                     r.fixed_templates);

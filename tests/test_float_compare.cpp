@@ -50,7 +50,7 @@ RankRequest request_for(const std::string& input, const std::string& layers, int
   r.arch.layers = parse_layers(layers);
   r.arch.padding = padding;
   r.seed = seed;
-  r.threads = 1;
+  r.execution.threads = 1;
   return r;
 }
 

@@ -255,7 +255,7 @@ TEST_CASE("the multi-modular rank over Q equals FLINT's fmpz_mat_rank on 20 rand
       if (h.rank < static_cast<std::int64_t>(std::min(c.net.rows, c.net.cols))) CHECK(h.stopped_by == "Hadamard bound");
       // Two primes at once, one per thread: the same rank, the same rule.
       MultimodularOptions two;
-      two.threads = 2;
+      two.execution.threads = 2;
       const MultimodularRank t = multimodular_rank(c.net, bits, two);
       CHECK(t.rank == reference);
       CHECK(t.stopped_by == h.stopped_by);
@@ -269,7 +269,7 @@ TEST_CASE("the multi-modular rank over Q equals FLINT's fmpz_mat_rank on 20 rand
       MultimodularOptions fast;
       fast.leading_primes.clear();
       fast.descend_from = fast_prime;
-      fast.threads = 2;  // two FFLAS-FFPACK ranks at once, one per thread
+      fast.execution.threads = 2;  // two FFLAS-FFPACK ranks at once, one per thread
       const MultimodularRank f = multimodular_rank(c.net, bits, fast);
       CHECK(f.rank == reference);
       CHECK(f.primes.front() == fast_prime);

@@ -20,7 +20,7 @@ inline seprank::RankRequest request(const std::string& input, const std::string&
   r.arch.layers = seprank::parse_layers(layers);
   r.arch.sharing = sharing;
   r.partition = partition;
-  r.threads = 1;
+  r.execution.threads = 1;
   return r;
 }
 

@@ -1,7 +1,9 @@
 #include "seprank/analysis/rank_analysis.hpp"
 
 #include <algorithm>
+#include <cmath>
 
+#include "seprank/rank/exact_rank.hpp"
 #include "seprank/rank/multimodular_rank.hpp"
 #include "seprank/support/errors.hpp"
 
@@ -48,6 +50,12 @@ RankAnalysis analyse_rank(const RankRequest& request, const AnalysisPolicy& poli
   const std::optional<std::uint64_t> bound = a.upper.value();
 
   RankRequest next = request;
+  bool fast_phase = false;  // the trials run mod fast_prime and the primes below it
+  if (policy.rule == RetryRule::confidence && policy.fast_primes_first && request.field == Field::gfp) {
+    const PreparedNetwork shape = prepare_network_shape(request);
+    fast_phase = std::min(shape.rows, shape.cols) >= policy.fast_min_size && request.prime > policy.fast_first;
+    if (fast_phase) next.prime = policy.fast_first;
+  }
   double degree = 0;
   std::uint64_t ceiling = 0;  // min(rows, cols, min-cut): a rank there is the generic rank
   auto product_at_best = [&] {
@@ -64,9 +72,20 @@ RankAnalysis analyse_rank(const RankRequest& request, const AnalysisPolicy& poli
       } else {
         if (request.field != Field::gfp) break;  // over Q the rank is exact (multimodular_rank)
         if (static_cast<std::uint64_t>(best) >= ceiling) break;  // generic rank known
-        if (miss_bound(best, degree, next.prime) >= 0.5) break;  // vacuous: trials cannot help
         if (product_at_best() <= policy.target_miss_probability) break;
-        next.prime = previous_prime(next.prime);
+        if (fast_phase) {
+          // Stay with the small primes while, each bounding the miss by `per`, the trials left
+          // can still bring the product down to the target; otherwise the 62-bit prime.
+          const std::uint64_t p = previous_prime(next.prime);
+          const double per = miss_bound(best, degree, p);
+          const double needed =
+              per > 0 ? std::ceil(std::log(policy.target_miss_probability / product_at_best()) / std::log(per)) : 1;
+          fast_phase = per < 0.5 && k + needed <= most;
+          next.prime = fast_phase ? p : request.prime;
+        } else {
+          if (miss_bound(best, degree, next.prime) >= 0.5) break;  // vacuous: trials cannot help
+          next.prime = previous_prime(next.prime);
+        }
         if (next.prime == 0) break;  // no prime below 2
       }
       next.seed = request.seed + static_cast<std::uint64_t>(k);

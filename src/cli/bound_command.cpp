@@ -13,11 +13,7 @@ namespace po = boost::program_options;
 namespace seprank::cli {
 
 int bound_command(int argc, const char* const* argv) {
-  auto options = network_options();
-  options.add_options()
-      ("witness", po::value<std::string>(), "write the cut witness (docs/cut-witness.md) to this file")
-      ("force", "overwrite the witness file if it exists")
-      ("help,h", "show this help");
+  const auto options = options_for("Bound options", joined(network_option_names(), {"witness", "force", "help"}));
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
     std::cout << "usage: seprank bound <rank options> [--witness FILE [--force]]\n"

@@ -15,11 +15,7 @@ namespace seprank::cli {
 
 
 int certify_command(int argc, const char* const* argv) {
-  auto options = network_options();
-  options.add_options()
-      ("output,o", po::value<std::string>()->required(), "certificate file to write")
-      ("force", "overwrite the output file if it exists")
-      ("help,h", "show this help");
+  const auto options = options_for("Certify options", joined(network_option_names(), {"output", "force", "help"}));
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
     std::cout << "usage: seprank certify <rank options> -o FILE [--force]\n"
@@ -41,7 +37,7 @@ int certify_command(int argc, const char* const* argv) {
   // does not keep the rank within max_rank.
   if (std::min(net.rows, net.cols) > max_rank.value)
     require_certifiable_rank(net.rows, net.cols, upper_bound_of(net.arch, net.partition).value());
-  const CertificateEvidence evidence = find_certificate_evidence(net, request.prime, request.threads);
+  const CertificateEvidence evidence = find_certificate_evidence(net, request.prime, request.execution);
   // The partition's name is recorded (and checked) as partition.spec by certificate_json.
   nlohmann::json info = {{"seed", request.seed},
                          {"architecture", architecture_json(request.arch, request.representation)}};

@@ -166,10 +166,7 @@ void print_table(const RankRequest& request, const FloatComparison& c) {
 }  // namespace
 
 int compare_command(int argc, const char* const* argv) {
-  auto options = network_options();
-  options.add_options()("weights", po::value<std::string>()->default_value("uniform"),
-                        "real weights as doubles: uniform (in [-1, 1)) or gaussian (N(0, 1))")(
-      "help,h", "show this help");
+  const auto options = options_for("Compare options", joined(network_option_names(), {"weights", "help"}));
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
     std::cout << "usage: seprank compare <rank options> [--weights uniform|gaussian] [--json]\n"

@@ -32,7 +32,7 @@ int demo_command(int argc, const char* const* argv) {
       parse_input_shape("4x4", r.arch);
       r.arch.layers = parse_layers(c.layers);
       r.partition = partition;
-      r.threads = 2;
+      r.execution = ExecutionContext(2, &ProgressDisplay::standard());
       const RankComputation result = compute_rank(r);
       std::printf("%-30s %-12s %4llux%-5llu %6lld %10.3f\n", c.name, partition,
                   static_cast<unsigned long long>(result.net.rows), static_cast<unsigned long long>(result.net.cols),

@@ -14,37 +14,6 @@ namespace po = boost::program_options;
 
 namespace seprank::cli {
 
-po::options_description network_options() {
-  po::options_description d("Network and rank options");
-  d.add_options()
-      ("input", po::value<std::string>()->required(), "input shape: N (1D) or HxW (2D, rows x cols)")
-      ("templates", po::value<std::string>()->default_value("2"), "number of templates M")
-      ("layers", po::value<std::string>()->required(),
-       "layers, comma separated: R/S/C for a GC layer, poolR/S for a pooling layer")
-      ("sharing", po::value<std::string>()->default_value("conv"), "weight sharing: conv, local or 1x1")
-      ("padding", po::value<std::string>()->default_value("valid"), "window padding: valid or same")
-      ("partition", po::value<std::string>()->default_value("left-right"),
-       "left-right, top-bottom, odd-even, mask:<0/1 per position> or indices:<i,j,...>")
-      ("vary", po::value<std::string>()->default_value("all"),
-       "assemble only the submatrix where these positions vary (all, auto, mask:..., indices:...); "
-       "its rank is a lower bound")
-      ("fixed-templates", po::value<std::string>()->default_value("0"),
-       "templates of the positions --vary leaves out: one for all, or one digit per position")
-      ("field", po::value<std::string>()->default_value("gfp"), "gfp (rank over GF(p)) or Q (exact rank over Q)")
-      ("prime", po::value<std::string>(),
-       "the prime p for --field gfp (default 2^62 - 57), or 'fast': 2^23 - 15, ranked at BLAS speed")
-      ("seed", po::value<std::string>()->default_value("1"), "seed of the weight generator (SplitMix64)")
-      ("templates-matrix", po::value<std::string>()->default_value("random"), "F: random or identity")
-      ("weight-bound", po::value<std::string>()->default_value(std::to_string(default_weight_bound)),
-       "--field Q: integer weights uniform in [-B, B]")
-      ("threads", po::value<std::string>()->default_value("0"), "threads for assembly and rank (0 = all cores)")
-      ("max-memory", po::value<std::string>(),
-       "refuse requests whose estimated memory exceeds this many MiB (default: the machine's memory)")
-      ("json", "print one JSON object on stdout instead of the table")
-      ("timings", "include wall-clock timings in --json output (makes it differ between runs)");
-  return d;
-}
-
 std::uint64_t parse_unsigned(const po::variables_map& vm, const char* name) {
   const std::string text = vm[name].as<std::string>();
   std::uint64_t value = 0;
@@ -112,7 +81,7 @@ RankRequest rank_request_from(const po::variables_map& vm) {
   const std::uint64_t bound = parse_unsigned(vm, "weight-bound");
   if (bound < 1 || bound > (std::uint64_t{1} << 31)) throw data_error("--weight-bound must be in [1, 2^31]");
   r.weight_bound = static_cast<std::int64_t>(bound);
-  r.threads = threads_from(vm);
+  r.execution = ExecutionContext(threads_from(vm), &ProgressDisplay::standard());
   r.max_memory_bytes = max_memory_from(vm);
   return r;
 }

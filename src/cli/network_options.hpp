@@ -1,16 +1,14 @@
-// The options that describe one network and one rank computation, shared by the `rank`,
-// `certify` and `bound` commands. This table is the single source of truth for their
-// names, defaults and help text.
+// From the parsed options (option_table.hpp) to the engine's request: the network and rank
+// options shared by `rank`, `certify`, `bound` and `compare`, and the values every command reads.
 #pragma once
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/option_table.hpp"
 #include "seprank/rank/rank_request.hpp"
 
 namespace seprank::cli {
-
-boost::program_options::options_description network_options();
 
 // Builds and validates the request (usage errors for malformed values).
 RankRequest rank_request_from(const boost::program_options::variables_map& vm);

@@ -133,8 +133,7 @@ void print_table(const RankRequest& request, const RankComputation& c, const std
 }  // namespace
 
 int rank_command(int argc, const char* const* argv) {
-  auto options = network_options();
-  options.add_options()("help,h", "show this help");
+  const auto options = options_for("Rank options", joined(network_option_names(), {"help"}));
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
     std::cout << "usage: seprank rank --input N|HxW --layers R/S/C,... [options]\n" << options;
@@ -142,16 +141,21 @@ int rank_command(int argc, const char* const* argv) {
   }
   const RankRequest request = rank_request_from(vm);
   // Mod p: further primes and seeds when one prime's bound is weak (RetryRule::confidence);
-  // the reported rank is the best, each a certified lower bound.
-  RankAnalysis a = analyse_rank(request);
+  // the reported rank is the best, each a certified lower bound. Without --prime, large
+  // matrices start at BLAS speed (AnalysisPolicy::fast_primes_first).
+  AnalysisPolicy policy;
+  policy.fast_primes_first = !vm.count("prime");
+  RankAnalysis a = analyse_rank(request, policy);
+  RankRequest shown = request;  // `prime` is the first trial's, as the user would pass it
+  if (!a.trials.empty()) shown.prime = a.trials.front().prime;
   RankComputation& c = *a.best;
   c.miss_probability = a.miss_probability;
   const std::vector<RankTrial>& trials = a.trials;
   const UpperBound& u = a.upper;
   if (vm.count("json"))
-    std::cout << rank_json(request, c, trials, u, vm.count("timings") > 0).dump(2) << "\n";
+    std::cout << rank_json(shown, c, trials, u, vm.count("timings") > 0).dump(2) << "\n";
   else
-    print_table(request, c, trials, u);
+    print_table(shown, c, trials, u);
   return 0;
 }
 

@@ -130,22 +130,9 @@ nlohmann::json theorem_json(const TheoremResult& t, bool timings) {
 }  // namespace
 
 int verify_command(int argc, const char* const* argv) {
-  po::options_description options("Verify options");
-  options.add_options()
-      ("paths", po::value<std::vector<std::string>>()->multitoken(), "theorem files or directories (default proofs)")
-      ("extended", "also run each file's [[extended]] instances")
-      ("certificates", po::value<std::string>(), "write a certificate for every PROVEN lower bound and REFUTED upper bound into this directory")
-      ("bundle", po::value<std::string>(), "write a proof bundle: every verdict with its evidence (docs/proof-bundle.md)")
-      ("force", "replace existing certificates (--certificates) and bundle files (--bundle)")
-      ("seed", po::value<std::string>()->default_value("1"), "first seed; retries use the next ones")
-      ("retries", po::value<std::string>()->default_value("2"), "extra seeds tried before a lower bound is UNCONFIRMED")
-      ("prime", po::value<std::string>(), "rank mod this prime (default 2^62 - 57), or 'fast': 2^23 - 15, at BLAS speed")
-      ("threads", po::value<std::string>()->default_value("0"), "threads (0 = all cores)")
-      ("max-memory", po::value<std::string>(), "skip instances whose rank needs more MiB than this (default: the machine's memory)")
-      ("compare-float", "add a column: numpy's float rank of the same network in double precision (data, not a verdict)")
-      ("json", "print one JSON object on stdout instead of the tables")
-      ("timings", "include times in --json output")
-      ("help,h", "show this help");
+  const auto options =
+      options_for("Verify options", {"paths", "extended", "certificates", "bundle", "force", "seed", "retries", "prime",
+                                     "threads", "max-memory", "compare-float", "json", "timings", "help"});
   po::positional_options_description positional;
   positional.add("paths", -1);
   const po::variables_map vm = parse_command_line(argc, argv, options, &positional);
@@ -165,7 +152,7 @@ int verify_command(int argc, const char* const* argv) {
   const std::uint64_t retries = parse_unsigned(vm, "retries");
   if (retries > 100) throw usage_error("--retries must be at most 100");
   o.retries = static_cast<int>(retries);
-  o.threads = threads_from(vm);
+  o.execution = ExecutionContext(threads_from(vm), &ProgressDisplay::standard());
   o.max_memory_bytes = max_memory_from(vm);
   if (vm.count("prime")) {
     o.prime = prime_from(vm);

@@ -26,14 +26,15 @@ std::string to_string(FloatVerdict v) {
   return "?";
 }
 
-std::vector<double> assemble_doubles(const PreparedNetwork& net, const RealNetworkWeights& weights, int threads) {
+std::vector<double> assemble_doubles(const PreparedNetwork& net, const RealNetworkWeights& weights,
+                                     const ExecutionContext& context) {
   const AssemblyPlan plan(net.geometry, net.partition);
   const CompiledNetwork<DoubleRing> compiled(DoubleRing{}, net.arch, net.geometry, double_weight_codes(weights),
                                              &plan.input_reach());
   std::vector<double> matrix(static_cast<std::size_t>(net.rows * net.cols));
-  Progress progress("assembly (doubles)", net.rows, "rows");
+  Progress progress("assembly (doubles)", net.rows, "rows", context.display());
   assemble_rows_parallel(
-      compiled, plan, net.rows, net.partition.vary_I.size(), threads,
+      compiled, plan, net.rows, net.partition.vary_I.size(), context.threads,
       [&](std::uint64_t r, std::uint64_t c, double v) { matrix[r * net.cols + c] = v; }, &progress);
   return matrix;
 }
@@ -74,11 +75,12 @@ FloatComparison compare_float_with_exact(const RankRequest& request, RealWeightD
       draw_real_weights(out.net.arch, out.net.geometry, request.representation, distribution, request.seed);
   out.net.weights = residue_weights(out.real_weights, request.prime);
 
-  flint_set_num_threads(request.threads);
-  const NmodMatrix exact = assemble_mod_p(out.net, request.prime, request.threads);
-  out.exact_rank_mod_p = rank_mod_p(exact);
+  const ExecutionContext& context = request.execution;
+  const LibraryThreads pools(context.threads);  // the elimination's and LAPACK's
+  const NmodMatrix exact = assemble_mod_p(out.net, request.prime, context);
+  out.exact_rank_mod_p = rank_mod_p(exact, context);
 
-  const std::vector<double> floats = assemble_doubles(out.net, out.real_weights, request.threads);
+  const std::vector<double> floats = assemble_doubles(out.net, out.real_weights, context);
   for (std::uint64_t r = 0; r < out.net.rows; ++r)
     for (std::uint64_t c = 0; c < out.net.cols; ++c) {
       const double v = floats[r * out.net.cols + c];

@@ -108,9 +108,10 @@ std::string canonical_sha256(const nlohmann::json& value) {
   return sha256_hex(value.dump());  // std::map objects: sorted keys, compact
 }
 
-CertificateEvidence find_certificate_evidence(const PreparedNetwork& net, std::uint64_t prime, int threads) {
-  const NmodMatrix matrix = assemble_mod_p(net, prime, threads);
-  return certificate_evidence_from(nonsingular_minor_mod_p(matrix, threads), prime);
+CertificateEvidence find_certificate_evidence(const PreparedNetwork& net, std::uint64_t prime,
+                                              const ExecutionContext& context) {
+  const NmodMatrix matrix = assemble_mod_p(net, prime, context);
+  return certificate_evidence_from(nonsingular_minor_mod_p(matrix, context), prime);
 }
 
 CertificateEvidence certificate_evidence_from(NonsingularMinor minor, std::uint64_t prime) {

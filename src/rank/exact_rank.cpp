@@ -53,8 +53,8 @@ std::optional<FflasField> fflas_field_for(std::uint64_t prime) {
   return std::nullopt;
 }
 
-std::int64_t rank_mod_p_flint(const NmodMatrix& matrix, int threads) {
-  flint_set_num_threads(std::max(threads, 1));
+std::int64_t rank_mod_p_flint(const NmodMatrix& matrix, const ExecutionContext& context) {
+  const LibraryThreads pools(std::max(context.threads, 1));
   return nmod_mat_rank(matrix.get());  // LU of a working copy
 }
 
@@ -97,27 +97,28 @@ Backend backend_of(const NmodMatrix& matrix) {
 
 }  // namespace
 
-std::int64_t rank_mod_p(const NmodMatrix& matrix, int threads) {
+std::int64_t rank_mod_p(const NmodMatrix& matrix, const ExecutionContext& context) {
   if (matrix.rows() == 0 || matrix.cols() == 0) return 0;
   const Backend b = backend_of(matrix);
-  EliminationProgress progress(matrix.rows(), matrix.cols(), b.prime, b.name, threads);
+  EliminationProgress progress(matrix.rows(), matrix.cols(), b.prime, b.name, context.threads, context.display());
   const std::int64_t rank = b.field ? fflas_rank(matrix.get()->rows[0], matrix.rows(), matrix.cols(), b.stride,
-                                                 b.prime, *b.field, std::max(threads, 1), fflas_threading)
-                                    : rank_mod_p_flint(matrix, threads);
+                                                 b.prime, *b.field, std::max(context.threads, 1), fflas_threading)
+                                    : rank_mod_p_flint(matrix, context);
   progress.finish();
   return rank;
 }
 
-std::int64_t rank_mod_p_in_place(NmodMatrix& matrix, int threads) {
+std::int64_t rank_mod_p_in_place(NmodMatrix& matrix, const ExecutionContext& context) {
   if (matrix.rows() == 0 || matrix.cols() == 0) return 0;
   const Backend b = backend_of(matrix);
-  EliminationProgress progress(matrix.rows(), matrix.cols(), b.prime, b.name, threads);
+  const int threads = context.threads;
+  EliminationProgress progress(matrix.rows(), matrix.cols(), b.prime, b.name, threads, context.display());
   std::int64_t rank = 0;
   if (b.field) {
     rank = fflas_rank_in_place(matrix.get()->rows[0], matrix.rows(), matrix.cols(), b.stride, b.prime, *b.field,
                                std::max(threads, 0), fflas_threading);
   } else {
-    if (threads > 0) flint_set_num_threads(threads);
+    const LibraryThreads pools(threads);  // 0: as the caller set them
     std::vector<slong> permutation(static_cast<std::size_t>(matrix.rows()));
     rank = nmod_mat_lu(permutation.data(), matrix.get(), 0);  // nmod_mat_rank's LU, in place
   }
@@ -171,12 +172,14 @@ RankProfile flint_pivots(const NmodMatrix& matrix) {
 
 }  // namespace
 
-NonsingularMinor nonsingular_minor_mod_p(const NmodMatrix& matrix, int threads) {
+NonsingularMinor nonsingular_minor_mod_p(const NmodMatrix& matrix, const ExecutionContext& context) {
+  const int threads = context.threads;
   NonsingularMinor out;
   if (matrix.rows() == 0 || matrix.cols() == 0) return out;
   const Backend b = backend_of(matrix);
   const std::uint64_t p = b.prime;
-  EliminationProgress progress(matrix.rows(), matrix.cols(), p, std::string(b.name) + " nonsingular minor", threads);
+  EliminationProgress progress(matrix.rows(), matrix.cols(), p, std::string(b.name) + " nonsingular minor", threads,
+                               context.display());
   if (b.field) {
     // BLAS speed; the determinant by FFLAS-FFPACK's second elimination (rank_fflas.hpp).
     FflasMinor minor =
@@ -184,7 +187,7 @@ NonsingularMinor nonsingular_minor_mod_p(const NmodMatrix& matrix, int threads) 
     out.profile = {minor.rank, std::move(minor.rows), std::move(minor.cols)};
     out.determinant = minor.determinant;
   } else {
-    if (threads > 0) flint_set_num_threads(threads);
+    const LibraryThreads pools(threads);
     out.profile = flint_pivots(matrix);
     NmodMatrix minor(out.profile.rank, out.profile.rank, p);
     for (std::int64_t i = 0; i < out.profile.rank; ++i)

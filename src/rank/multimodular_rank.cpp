@@ -75,14 +75,12 @@ MultimodularRank multimodular_rank(const PreparedNetwork& net, double entry_bits
     proven_upper = static_cast<std::int64_t>(*options.upper_bound);
   // Small matrices: one prime per thread at once (each thread assembles and ranks its own
   // matrix single-threaded); large ones: one prime at a time, all threads on it.
-  const int threads = std::max(options.threads, 1);
+  const int threads = std::max(options.execution.threads, 1);
   const bool one_prime_per_thread =
       threads > 1 && net.rows * net.cols <= multimodular_parallel_entries;
   const std::size_t batch = one_prime_per_thread ? static_cast<std::size_t>(threads) : 1;
-  if (one_prime_per_thread) {
-    flint_set_num_threads(1);
-    set_blas_threads(1);
-  }
+  // One prime per thread: each worker's elimination runs on its own thread alone.
+  const LibraryThreads pools(one_prime_per_thread ? 1 : 0);
   Fmpz product;
   std::size_t leading = 0;  // leading primes used so far
   std::uint64_t next_below = options.descend_from == ~std::uint64_t{0} ? options.descend_from : options.descend_from + 1;
@@ -100,7 +98,7 @@ MultimodularRank multimodular_rank(const PreparedNetwork& net, double entry_bits
         return p;
     }
   };
-  Progress progress("rank over Q");
+  Progress progress("rank over Q", 0, "", options.execution.display());
   // The stopping rules, checked before each prime as if the primes ran one by one, so that
   // the primes listed (and the JSON) do not depend on how many ran at once.
   auto stop = [&]() {
@@ -134,11 +132,13 @@ MultimodularRank multimodular_rank(const PreparedNetwork& net, double entry_bits
     std::vector<std::int64_t> ranks(count);
     std::vector<double> assembly(count), rank_time(count);
     auto run = [&](std::size_t k, int inner_threads) {
+      const ExecutionContext inner = options.execution.with_threads(inner_threads);
       auto start = std::chrono::steady_clock::now();
-      NmodMatrix matrix = assemble_mod_p(net, primes[k], inner_threads);  // integer weights reduced mod p
+      NmodMatrix matrix = assemble_mod_p(net, primes[k], inner);  // integer weights reduced mod p
       assembly[k] = seconds_since(start);
       start = std::chrono::steady_clock::now();
-      ranks[k] = rank_mod_p_in_place(matrix, one_prime_per_thread ? 0 : inner_threads);
+      // One prime per thread: 0 keeps the pools at the 1 set above (the workers share them).
+      ranks[k] = rank_mod_p_in_place(matrix, inner.with_threads(one_prime_per_thread ? 0 : inner_threads));
       rank_time[k] = seconds_since(start);
     };
     if (count == 1) {

@@ -1,7 +1,5 @@
 #include "seprank/rank/rank_computation.hpp"
 
-#include <flint/flint.h>
-
 #include <algorithm>
 #include <chrono>
 
@@ -24,24 +22,24 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 RankComputation compute_rank(const RankRequest& request) {
   RankComputation out;
   out.net = prepare_network(request);
-  flint_set_num_threads(request.threads);
+  const ExecutionContext& context = request.execution;
   auto start = std::chrono::steady_clock::now();
   if (request.field == Field::gfp) {
-    NmodMatrix matrix = assemble_mod_p(out.net, request.prime, request.threads);
+    NmodMatrix matrix = assemble_mod_p(out.net, request.prime, context);
     out.assembly_seconds = seconds_since(start);
     start = std::chrono::steady_clock::now();
     if (request.certificate) {  // the certificate's minor gives the rank as well
-      out.minor = nonsingular_minor_mod_p(matrix, request.threads);
+      out.minor = nonsingular_minor_mod_p(matrix, context);
       out.rank = out.minor->profile.rank;
     } else {
-      out.rank = rank_mod_p_in_place(matrix, request.threads);  // the matrix is not needed again
+      out.rank = rank_mod_p_in_place(matrix, context);  // the matrix is not needed again
     }
     out.rank_seconds = seconds_since(start);
   } else {
     // Multi-modular (multimodular_rank.hpp): ranks modulo 62-bit primes until a rule proves
     // the largest one is the rank over Q.
     MultimodularOptions options;
-    options.threads = request.threads;
+    options.execution = context;
     try {
       // Holds over every field at every weights, so also for the submatrix over Q.
       const MinCutBound bound = min_cut_bound(out.net.arch, out.net.partition);

@@ -9,7 +9,6 @@
 #include <fflas-ffpack/fflas-ffpack.h>
 #include <givaro/modular-balanced.h>
 #include <givaro/modular.h>
-#include <omp.h>
 
 #include <algorithm>
 #include <chrono>
@@ -20,9 +19,10 @@
 #include <stdexcept>
 #include <type_traits>
 
-// OpenBLAS's thread control (libopenblas, linked explicitly by CMakeLists.txt).
+#include "seprank/support/execution_context.hpp"
+
+// OpenBLAS's self-description (libopenblas, linked explicitly by CMakeLists.txt).
 extern "C" {
-void openblas_set_num_threads(int num_threads);
 char* openblas_get_config(void);
 int openblas_get_num_threads(void);
 }
@@ -108,11 +108,10 @@ std::size_t plu_rank(const Field& field, std::size_t m, std::size_t n, typename 
   const double cpu_start = thread_cpu_seconds();
   std::size_t rank = 0;
   if (threads.count > 1 && threads.threading == FflasThreading::tasks) {
-    openblas_set_num_threads(1);
-    omp_set_num_threads(threads.count);
+    const LibraryThreads pools = LibraryThreads::for_tasks(threads.count);
     rank = FFPACK::pRank(field, m, n, a, lda, static_cast<std::size_t>(threads.count));  // PLUQ, in place
   } else {
-    if (threads.count > 0) openblas_set_num_threads(threads.count);  // 0: as the caller set it
+    const LibraryThreads pools(threads.count);  // 0: as the caller set them
     rank = FFPACK::Rank(field, m, n, a, lda);  // PLUQ, in place
   }
   if (timing) *timing = {seconds_since(start), thread_cpu_seconds() - cpu_start};
@@ -188,7 +187,7 @@ FflasMinor minor_of(const std::uint64_t* entries, std::size_t m, std::size_t n, 
                     bool balanced, int threads) {
   using Element = typename Field::Element;
   const Field field(static_cast<Element>(p));
-  if (threads > 0) openblas_set_num_threads(threads);
+  const LibraryThreads pools(threads);  // 0: as the caller set them
   FflasMinor out;
   std::vector<std::size_t> P(m), Q(n);
   {
@@ -264,8 +263,6 @@ FflasMinor fflas_nonsingular_minor(const std::uint64_t* entries, std::int64_t ro
                                     static_cast<std::size_t>(stride), p, balanced, threads);
   });
 }
-
-void set_blas_threads(int threads) { openblas_set_num_threads(std::max(threads, 1)); }
 
 std::string blas_description() {
   return std::string(openblas_get_config()) + ", " + std::to_string(openblas_get_num_threads()) + " thread(s)";

@@ -52,13 +52,13 @@ void check_memory(const PreparedNetwork& net, const RankRequest& request) {
   const double bytes_per_entry = (request.certificate ? 3 : 2) * sizeof(mp_limb_t);
   double need = entries * bytes_per_entry;
   // Over Q, small matrices are ranked one prime per thread at once: `threads` of them.
-  const bool prime_per_thread = request.field == Field::rationals && request.threads > 1 &&
+  const bool prime_per_thread = request.field == Field::rationals && request.execution.threads > 1 &&
                                 net.rows * net.cols <= multimodular_parallel_entries;
   // The network being evaluated, with one evaluator per assembling thread: with huge channel
   // counts it outweighs a small (sub)matrix by gigabytes.
-  const auto evaluators = std::min<std::uint64_t>(static_cast<std::uint64_t>(std::max(request.threads, 1)), net.rows);
+  const auto evaluators = std::min<std::uint64_t>(static_cast<std::uint64_t>(std::max(request.execution.threads, 1)), net.rows);
   need += 8 * network_memory_words(net.arch, net.geometry, prime_per_thread ? 1 : static_cast<int>(evaluators));
-  if (prime_per_thread) need *= request.threads;
+  if (prime_per_thread) need *= request.execution.threads;
   if (need > static_cast<double>(request.max_memory_bytes))
     throw resource_error("the " + std::to_string(net.rows) + " x " + std::to_string(net.cols) +
                          " matricization and its network need about " + std::to_string(std::llround(need / 1048576.0)) +

@@ -80,6 +80,11 @@ ProgressDisplay& ProgressDisplay::standard() {
   return display;
 }
 
+ProgressDisplay& ProgressDisplay::silent() {
+  static ProgressDisplay display(ProgressDisplay::Config{});  // enabled = false
+  return display;
+}
+
 void ProgressDisplay::attach(Progress* reporter) {
   const std::lock_guard lock(mutex_);
   live_.push_back(reporter);

@@ -45,7 +45,7 @@ RankRequest request_for(const ClaimSpec& c, const Parameters& p, const VerifyOpt
   r.vary = spec.vary;
   r.fixed_templates = spec.fixed_templates;
   r.representation = spec.representation;
-  r.threads = options.threads;
+  r.execution = options.execution;
   r.max_memory_bytes = options.max_memory_bytes;
   r.certificate = true;  // every rank >= 1 gets a certificate, checked in-process (memory: a working copy)
   r.prime = options.prime;
@@ -82,7 +82,7 @@ void write_certificate(const nlohmann::ordered_json& certificate, const VerifyOp
 nlohmann::ordered_json checked_certificate(const RankComputation& best, const RankRequest& request,
                                            std::uint64_t seed, const std::string& where) {
   const CertificateEvidence evidence = best.minor ? certificate_evidence_from(*best.minor, request.prime)
-                                                 : find_certificate_evidence(best.net, request.prime, request.threads);
+                                                 : find_certificate_evidence(best.net, request.prime, request.execution);
   if (evidence.profile.rank != best.rank)
     throw Error(exit_internal, where + ": the certificate's minor has size " + std::to_string(evidence.profile.rank) +
                                    " but the rank is " + std::to_string(best.rank) + " (bug)");

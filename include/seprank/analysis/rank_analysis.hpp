@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "seprank/bounds/min_cut_bound.hpp"
+#include "seprank/rank/exact_rank.hpp"
 #include "seprank/rank/rank_computation.hpp"
 
 namespace seprank {
@@ -40,7 +41,7 @@ struct RankTrial {
 enum class RetryRule {
   // `rank`: the k-th prime below p, while one prime's bound is weak — below 1/2 but the product
   // of the bounds above target_miss_probability — and the rank is below its ceiling
-  // (min(rows, cols, min-cut)); at most max_trials in all.
+  // (min(rows, cols, min-cut)); at most max_trials in all. With fast_primes_first, see there.
   confidence,
   // `verify`: the same prime, until the rank reaches `reach`; at most 1 + retries in all.
   reach,
@@ -50,6 +51,14 @@ struct AnalysisPolicy {
   RetryRule rule = RetryRule::confidence;
   double target_miss_probability = 1e-9;
   int max_trials = 8;
+  // confidence, over GF(p), when the user chose no prime: a matrix of at least
+  // `fast_min_size` rows and columns is ranked first mod `fast_first` (FFLAS-FFPACK, BLAS
+  // speed), then mod the primes below it while that can still reach the target within
+  // max_trials; only if it cannot, mod request.prime (2^62 - 57, FLINT) and below. A rank that
+  // reaches its ceiling (the min-cut, or full rank) ends the trials at once, whatever the prime.
+  bool fast_primes_first = false;
+  std::uint64_t fast_first = fast_prime;  // tests take others
+  std::uint64_t fast_min_size = 512;    // below it the 62-bit prime costs little
   std::optional<std::int64_t> reach;  // reach: the smallest rank that ends the tries
   int retries = 2;
   // verify: a matrix beyond the memory limit is a result (no rank), not an error.

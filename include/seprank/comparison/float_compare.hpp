@@ -52,8 +52,9 @@ struct FloatComparison {
 FloatComparison compare_float_with_exact(const RankRequest& request, RealWeightDistribution distribution);
 
 // The matricization evaluated in double precision (row-major, rows × cols), with `net`'s
-// architecture and partition and the given real weights; rows split over `threads` threads
+// architecture and partition and the given real weights; rows split over the context's threads
 // (each entry's value does not depend on the split).
-std::vector<double> assemble_doubles(const PreparedNetwork& net, const RealNetworkWeights& weights, int threads);
+std::vector<double> assemble_doubles(const PreparedNetwork& net, const RealNetworkWeights& weights,
+                                     const ExecutionContext& context);
 
 }  // namespace seprank

@@ -32,7 +32,8 @@ struct CertificateEvidence {
 // Finds a maximal nonzero minor of the matricization mod `prime` and checks it is nonzero
 // (a self-check independent of how it was found). Throws an internal error if not, and a
 // resource error when the rank exceeds max_rank (no checker would read it).
-CertificateEvidence find_certificate_evidence(const PreparedNetwork& net, std::uint64_t prime, int threads);
+CertificateEvidence find_certificate_evidence(const PreparedNetwork& net, std::uint64_t prime,
+                                              const ExecutionContext& context);
 // The same from a minor already found (compute_rank keeps it when request.certificate is set).
 CertificateEvidence certificate_evidence_from(NonsingularMinor minor, std::uint64_t prime);
 

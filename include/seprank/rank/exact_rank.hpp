@@ -9,6 +9,7 @@
 
 #include "seprank/rank/flint_matrix.hpp"
 #include "seprank/rank/rank_fflas.hpp"
+#include "seprank/support/execution_context.hpp"
 
 namespace seprank {
 
@@ -30,16 +31,16 @@ RankBackend rank_backend_for(std::uint64_t prime);
 // The FFLAS-FFPACK field of rank_backend_for(prime), or nullopt for FLINT.
 std::optional<FflasField> fflas_field_for(std::uint64_t prime);
 
-// The rank mod the matrix's prime, by rank_backend_for(prime), with `threads` threads (BLAS
+// The rank mod the matrix's prime, by rank_backend_for(prime), with the context's threads (BLAS
 // threads for FFLAS-FFPACK, FLINT's thread pool for FLINT).
-std::int64_t rank_mod_p(const NmodMatrix& matrix, int threads = 1);
+std::int64_t rank_mod_p(const NmodMatrix& matrix, const ExecutionContext& context = {});
 // The same rank computed in the matrix's own storage, which it overwrites (no working copy:
 // the memory is the matrix plus the back-end's temporaries, measured <= half the matrix).
-// threads <= 0 leaves the process-wide thread settings (FLINT's, the BLAS's) as they are, so
-// that several threads can each rank their own matrix at once.
-std::int64_t rank_mod_p_in_place(NmodMatrix& matrix, int threads = 1);
+// A context of 0 threads leaves the libraries' pools as they are, so that several threads can
+// each rank their own matrix at once.
+std::int64_t rank_mod_p_in_place(NmodMatrix& matrix, const ExecutionContext& context = {});
 // The same rank by FLINT's nmod_mat_rank whatever the prime (the independent cross-check).
-std::int64_t rank_mod_p_flint(const NmodMatrix& matrix, int threads = 1);
+std::int64_t rank_mod_p_flint(const NmodMatrix& matrix, const ExecutionContext& context = {});
 
 std::int64_t rank_over_q(const FmpzMatrix& matrix);
 
@@ -58,6 +59,6 @@ struct NonsingularMinor {
   RankProfile profile;
   std::uint64_t determinant = 0;
 };
-NonsingularMinor nonsingular_minor_mod_p(const NmodMatrix& matrix, int threads = 1);
+NonsingularMinor nonsingular_minor_mod_p(const NmodMatrix& matrix, const ExecutionContext& context = {});
 
 }  // namespace seprank

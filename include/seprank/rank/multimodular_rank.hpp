@@ -27,6 +27,7 @@
 
 #include "seprank/rank/exact_rank.hpp"
 #include "seprank/rank/rank_request.hpp"
+#include "seprank/support/execution_context.hpp"
 
 namespace seprank {
 
@@ -35,7 +36,7 @@ namespace seprank {
 inline constexpr std::uint64_t multimodular_parallel_entries = std::uint64_t{1} << 22;
 
 struct MultimodularOptions {
-  int threads = 1;
+  ExecutionContext execution;
   // A proven upper bound on the rank over Q (e.g. the min-cut bound), besides min(rows, cols).
   std::optional<std::uint64_t> upper_bound;
   // The primes, in order: `leading_primes` (each a prime), then every prime downward from

@@ -1,5 +1,5 @@
-// Dense rank modulo a word-size prime with FFLAS-FFPACK (PLUQ over BLAS), and the BLAS thread
-// count. The FFLAS-FFPACK headers are heavy: they are included by src/rank/rank_fflas.cpp only.
+// Dense rank modulo a word-size prime with FFLAS-FFPACK (PLUQ over BLAS), and the BLAS's
+// self-description. The FFLAS-FFPACK headers are heavy: they are included by src/rank/rank_fflas.cpp only.
 #pragma once
 
 #include <cstdint>
@@ -32,8 +32,8 @@ const char* to_string(FflasThreading threading);
 // Rank of the rows × cols matrix whose entry (i, j) is entries[i·stride + j] ∈ [0, p), modulo
 // the prime p <= fflas_max_prime(field), by FFPACK::Rank (PLUQ). The input is not modified: it
 // is converted into a working copy of rows·cols floats or doubles. `threads` threads work on
-// it as `threading` says (threads = 0: the BLAS's thread count as set_blas_threads left it,
-// for callers that rank several matrices at once from their own threads). When `timing` is given, it receives the wall-clock and
+// it as `threading` says (threads = 0: the libraries' pools as the caller set them, for callers
+// that rank several matrices at once from their own threads; see LibraryThreads). When `timing` is given, it receives the wall-clock and
 // CPU seconds spent in FFPACK::Rank alone (without the conversion), for benchmarks.
 std::int64_t fflas_rank(const std::uint64_t* entries, std::int64_t rows, std::int64_t cols, std::int64_t stride,
                         std::uint64_t p, FflasField field, int threads = 1,
@@ -64,8 +64,6 @@ std::int64_t fflas_rank_in_place(std::uint64_t* entries, std::int64_t rows, std:
 // Bytes of the working copy fflas_rank allocates per matrix entry (plus O(rows + cols)).
 std::size_t fflas_bytes_per_entry(FflasField field);
 
-// Threads of the BLAS (OpenBLAS) for the calls that follow, process-wide; at least 1.
-void set_blas_threads(int threads);
 // The BLAS library's self-description (OpenBLAS: version, core and thread count).
 std::string blas_description();
 

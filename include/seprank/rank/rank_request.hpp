@@ -10,6 +10,7 @@
 #include "seprank/model/architecture.hpp"
 #include "seprank/model/network_weights.hpp"
 #include "seprank/model/partition.hpp"
+#include "seprank/support/execution_context.hpp"
 
 namespace seprank {
 
@@ -29,7 +30,7 @@ struct RankRequest {
   std::uint64_t seed = 1;
   Representation representation = Representation::random;
   std::int64_t weight_bound = default_weight_bound;
-  int threads = 1;
+  ExecutionContext execution;  // threads (also in the memory estimate) and the progress observer
   std::uint64_t max_memory_bytes = std::uint64_t{16} << 30;
   // The matrix will also be searched for a certificate's minor (one more working copy).
   bool certificate = false;

@@ -46,6 +46,8 @@ class ProgressDisplay {
   // stderr; enabled by progress_enabled(SEPRANK_PROGRESS, isatty(stderr)); the threshold is
   // SEPRANK_PROGRESS_AFTER seconds when set (a test's way to see a short run's lines).
   static ProgressDisplay& standard();
+  // A display that never prints: for computations nobody watches.
+  static ProgressDisplay& silent();
 
   bool enabled() const { return config_.enabled; }
   std::chrono::steady_clock::time_point now() const { return config_.clock(); }
@@ -71,8 +73,8 @@ class ProgressDisplay {
 class Progress {
  public:
   // total = 0: no count (the line shows the label and the elapsed time).
-  explicit Progress(std::string label, std::uint64_t total = 0, std::string unit = "",
-                    ProgressDisplay& display = ProgressDisplay::standard());
+  // `display`: the observer (the command's ExecutionContext::display()).
+  Progress(std::string label, std::uint64_t total, std::string unit, ProgressDisplay& display);
   ~Progress();
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
@@ -118,7 +120,7 @@ class Progress {
 class EliminationProgress {
  public:
   EliminationProgress(std::int64_t rows, std::int64_t cols, std::uint64_t prime, std::string backend,
-                      int threads, ProgressDisplay& display = ProgressDisplay::standard());
+                      int threads, ProgressDisplay& display);
   // The elimination is over: erases the line and times it for the next estimates (not
   // called when it threw, so a failed run calibrates nothing).
   void finish();

@@ -23,7 +23,7 @@ struct VerifyOptions {
   std::uint64_t seed = 1;
   int retries = 2;  // extra seeds tried before a lower bound is UNCONFIRMED
   bool compare_float = false;  // also rank the same network in double precision (data only)
-  int threads = 1;
+  ExecutionContext execution;  // threads and the progress observer
   std::uint64_t max_memory_bytes = std::uint64_t{16} << 30;
   std::uint64_t prime = default_prime;  // every rank (and certificate) is taken mod this prime
 };

@@ -1,0 +1,126 @@
+#include "cli/option_table.hpp"
+
+#include <stdexcept>
+
+#include "seprank/rank/rank_request.hpp"
+
+namespace po = boost::program_options;
+
+namespace seprank::cli {
+
+namespace {
+
+enum class Takes { nothing, value, values };  // a flag, one word, or every positional word
+
+struct OptionRow {
+  const char* name;          // program_options' spelling: "output,o" adds the short form -o
+  Takes takes;
+  bool required;
+  const char* default_value;  // nullptr: none (vm.count tells whether it was given)
+  const char* help;
+};
+
+const std::string weight_bound_default = std::to_string(default_weight_bound);
+
+const std::vector<OptionRow>& table() {
+  static const std::vector<OptionRow> rows = {
+      // The network (docs/model.md), spelled as in theorem files (docs/theorem-format.md).
+      {"input", Takes::value, true, nullptr, "input shape: N (1D) or HxW (2D, rows x cols)"},
+      {"templates", Takes::value, false, "2", "number of templates M"},
+      {"layers", Takes::value, true, nullptr,
+       "layers, comma separated: R/S/C for a GC layer, poolR/S for a pooling layer"},
+      {"sharing", Takes::value, false, "conv", "weight sharing: conv, local or 1x1"},
+      {"padding", Takes::value, false, "valid", "window padding: valid or same"},
+      {"partition", Takes::value, false, "left-right",
+       "left-right, top-bottom, odd-even, mask:<0/1 per position> or indices:<i,j,...>"},
+      {"vary", Takes::value, false, "all",
+       "assemble only the submatrix where these positions vary (all, auto, mask:..., indices:...); "
+       "its rank is a lower bound"},
+      {"fixed-templates", Takes::value, false, "0",
+       "templates of the positions --vary leaves out: one for all, or one digit per position"},
+      {"templates-matrix", Takes::value, false, "random", "F: random or identity"},
+      // The rank computation.
+      {"field", Takes::value, false, "gfp", "gfp (rank over GF(p)) or Q (exact rank over Q)"},
+      {"prime", Takes::value, false, nullptr,
+       "the prime p of GF(p), or 'fast': 2^23 - 15, ranked at BLAS speed. Default 2^62 - 57; `rank` "
+       "starts at 2^23 - 15 on matrices of 512 rows and columns or more (docs/model.md \"Default prime\")"},
+      {"seed", Takes::value, false, "1",
+       "seed of the weight generator (SplitMix64); retries take the next seeds"},
+      {"weight-bound", Takes::value, false, weight_bound_default.c_str(),
+       "--field Q: integer weights uniform in [-B, B]"},
+      {"weights", Takes::value, false, "uniform",
+       "real weights as doubles: uniform (in [-1, 1)) or gaussian (N(0, 1))"},
+      {"threads", Takes::value, false, "0", "threads for assembly and rank (0 = all cores)"},
+      {"max-memory", Takes::value, false, nullptr,
+       "refuse (verify: skip) work whose estimated memory exceeds this many MiB (default: the "
+       "machine's memory)"},
+      // verify.
+      {"paths", Takes::values, false, nullptr, "theorem files or directories (default proofs)"},
+      {"extended", Takes::nothing, false, nullptr, "also run each file's [[extended]] instances"},
+      {"retries", Takes::value, false, "2", "extra seeds tried before a lower bound is UNCONFIRMED"},
+      {"compare-float", Takes::nothing, false, nullptr,
+       "add a column: numpy's float rank of the same network in double precision (data, not a verdict)"},
+      // Output.
+      {"output,o", Takes::value, true, nullptr, "certificate file to write"},
+      {"witness", Takes::value, false, nullptr, "write the cut witness (docs/cut-witness.md) to this file"},
+      {"certificates", Takes::value, false, nullptr,
+       "write a certificate for every PROVEN lower bound and REFUTED upper bound into this directory"},
+      {"bundle", Takes::value, false, nullptr,
+       "write a proof bundle: every verdict with its evidence (docs/proof-bundle.md)"},
+      {"force", Takes::nothing, false, nullptr,
+       "replace output files that exist (-o, --witness, --certificates, --bundle)"},
+      {"json", Takes::nothing, false, nullptr, "print one JSON object on stdout instead of the table"},
+      {"timings", Takes::nothing, false, nullptr,
+       "include wall-clock timings in --json output (makes it differ between runs)"},
+      {"help,h", Takes::nothing, false, nullptr, "show this help"},
+  };
+  return rows;
+}
+
+// "output,o" -> "output".
+std::string long_name(const char* spelling) {
+  const std::string s = spelling;
+  return s.substr(0, s.find(','));
+}
+
+}  // namespace
+
+po::options_description options_for(const std::string& caption, const std::vector<std::string>& names) {
+  po::options_description d(caption);
+  for (const std::string& name : names) {
+    const OptionRow* row = nullptr;
+    for (const OptionRow& r : table())
+      if (long_name(r.name) == name) row = &r;
+    if (!row) throw std::logic_error("options_for: no option '" + name + "' in the table");
+    switch (row->takes) {
+      case Takes::nothing:
+        d.add_options()(row->name, row->help);
+        break;
+      case Takes::value: {
+        auto* value = po::value<std::string>();
+        if (row->required) value->required();
+        if (row->default_value) value->default_value(row->default_value);
+        d.add_options()(row->name, value, row->help);
+        break;
+      }
+      case Takes::values:
+        d.add_options()(row->name, po::value<std::vector<std::string>>()->multitoken(), row->help);
+        break;
+    }
+  }
+  return d;
+}
+
+const std::vector<std::string>& network_option_names() {
+  static const std::vector<std::string> names = {
+      "input", "templates", "layers", "sharing", "padding", "partition", "vary", "fixed-templates",
+      "field", "prime", "seed", "templates-matrix", "weight-bound", "threads", "max-memory", "json", "timings"};
+  return names;
+}
+
+std::vector<std::string> joined(std::vector<std::string> first, const std::vector<std::string>& then) {
+  first.insert(first.end(), then.begin(), then.end());
+  return first;
+}
+
+}  // namespace seprank::cli

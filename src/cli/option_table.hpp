@@ -1,0 +1,25 @@
+// Every option of every command, defined once: its name, whether it takes a value, its default
+// and its help text. A command names the options it accepts; an option therefore means the
+// same, is spelled the same and has the same default wherever it appears.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+namespace seprank::cli {
+
+// The table's rows for `names` (as written in the table: "output" for --output/-o), in that
+// order, under `caption`. A name not in the table is a bug (std::logic_error).
+boost::program_options::options_description options_for(const std::string& caption,
+                                                         const std::vector<std::string>& names);
+
+// The options that describe one network and one rank computation (rank, certify, bound,
+// compare), in the order --help lists them.
+const std::vector<std::string>& network_option_names();
+
+// `first` followed by `then`.
+std::vector<std::string> joined(std::vector<std::string> first, const std::vector<std::string>& then);
+
+}  // namespace seprank::cli
