@@ -682,9 +682,9 @@ constexpr u64 kLanes = 16;  // entries evaluated side by side (columns of the mi
 #endif
 
 // Both fields have the same members: T (a residue), from/to (a u64 residue in, out), one, add,
-// neg, mul, dot (a sum of products, reduced once per `batch` products), dot_lanes (kLanes such
-// sums side by side) and axpy (the elimination's inner loop). Each says why none of its sums
-// leaves the range where its arithmetic is exact.
+// neg, mul, dot (a sum of products, reduced once per `batch` products), mul_lanes and dot_lanes
+// (kLanes products or sums side by side) and axpy (the elimination's inner loop). Each says why
+// none of its sums leaves the range where its arithmetic is exact.
 
 // p < 2^26: a residue is a double holding an integer in (−p, p), any representative of its
 // class (so no reduction needs a comparison; the class is 0 exactly when the double is).
@@ -741,6 +741,12 @@ struct SmallField {
       for (u64 j = from; j < to; ++j) row[j] += factor * pivot_row[j];
     }
     for (u64 j = from; j < to; ++j) row[j] = f.reduce(row[j]);
+  }
+  // out[lane] = a[lane]·b[lane] mod p for rows of kLanes residues (out may be a).
+  VECTOR_CLONES
+  void mul_lanes(const double* a, const double* b, double* out) const {
+    const SmallField f = *this;
+    for (u64 lane = 0; lane < kLanes; ++lane) out[lane] = f.mul(a[lane], b[lane]);
   }
   // out[lane] = Σ_k a[k]·x[k][lane] mod p for rows x[k] of kLanes residues, reduced as in dot.
   VECTOR_CLONES
@@ -804,6 +810,9 @@ struct MontField {
       for (u64 t = 0; t < count; ++t) sum += u128(a[t]) * u[t][j];
       c[j] = add(c[j], redc(sum));
     }
+  }
+  void mul_lanes(const u64* a, const u64* b, u64* out) const {
+    for (u64 lane = 0; lane < kLanes; ++lane) out[lane] = mul(a[lane], b[lane]);
   }
   void dot_lanes(const u64* a, const u64* x, u64 n, u64* out) const {
     for (u64 lane = 0; lane < kLanes; ++lane) {
@@ -925,7 +934,6 @@ class MinorEntries {
   // The entries of kLanes columns whose column parts are the rows of kLanes residues
   // column_parts[0, mixed_size) in the row whose row part is s.part, into out[0, kLanes).
   void entries(Scratch& s, const T* column_parts, T* out) const {
-    const F f = f_;  // a copy: stores into the values cannot change it, and the lane loops vectorize
     T* const values = s.values.data();  // of the mixed units: rows of kLanes, at mixed_at_
     for (std::size_t l = 0; l < cert_.layers.size(); ++l) {
       const Layer& layer = cert_.layers[l];
@@ -933,11 +941,9 @@ class MinorEntries {
       for (u64 u = 0; u < layer.taps.size(); ++u) {
         if (sees_[l + 1][u] != 3) continue;
         T* const value = values + mixed_at_[l][u] * kLanes;
-        for (u64 c = 0; c < cout; ++c) {
-          const T row_part = s.part[mixed_at_[l][u] + c];
-          const T* column_part = column_parts + (mixed_at_[l][u] + c) * kLanes;
-          for (u64 lane = 0; lane < kLanes; ++lane)
-            value[c * kLanes + lane] = f.mul(row_part, column_part[lane]);
+        for (u64 c = 0; c < cout; ++c) {  // row part times column part
+          std::fill_n(value + c * kLanes, kLanes, s.part[mixed_at_[l][u] + c]);
+          f_.mul_lanes(value + c * kLanes, column_parts + (mixed_at_[l][u] + c) * kLanes, value + c * kLanes);
         }
         for (const Tap& tap : layer.taps[u]) {
           if (l == 0 || sees_[l][tap.input_position] != 3) continue;  // (inputs are never mixed)
@@ -945,16 +951,15 @@ class MinorEntries {
           for (u64 c = 0; c < cout; ++c) {
             const T* factor = child + c * kLanes;  // a pool layer's; a gc layer's is (W_tap · child)[c]
             if (!layer.pool) {
-              f.dot_lanes(weight_row(l, tap, c), child, cin, s.factor.data());
+              f_.dot_lanes(weight_row(l, tap, c), child, cin, s.factor.data());
               factor = s.factor.data();
             }
-            for (u64 lane = 0; lane < kLanes; ++lane)
-              value[c * kLanes + lane] = f.mul(value[c * kLanes + lane], factor[lane]);
+            f_.mul_lanes(value + c * kLanes, factor, value + c * kLanes);
           }
         }
       }
     }
-    f.dot_lanes(readout_.data(), values + mixed_at_.back()[0] * kLanes, readout_.size(), out);
+    f_.dot_lanes(readout_.data(), values + mixed_at_.back()[0] * kLanes, readout_.size(), out);
   }
 
  private:
