@@ -13,6 +13,7 @@
 #include <string>
 
 #include "process.hpp"
+#include "seprank/support/cpu_support.hpp"
 
 namespace fs = std::filesystem;
 using test_support::run;
@@ -43,7 +44,7 @@ TEST_CASE("exit codes: docs/errors.md lists every code seprank defines") {
   std::set<std::string> codes;
   for (auto it = std::sregex_iterator(header.begin(), header.end(), code); it != std::sregex_iterator(); ++it)
     codes.insert((*it)[1]);
-  CHECK(codes.size() == 9);
+  CHECK(codes.size() == 10);
   for (const std::string& c : codes) {
     CAPTURE(c);
     CHECK(catalogue.find("| " + c + " |") != std::string::npos);
@@ -91,6 +92,17 @@ TEST_CASE("exit codes: seprank produces each code of the catalogue") {
     if (!c.says.empty()) CHECK(r.err.find(c.says) != std::string::npos);
   }
   CHECK(read(existing) == "keep me\n");
+
+  // 78: a CPU without an instruction the kernels were built for, simulated (test_install.py too).
+  // Only where the kernels were built with AVX2 (the default; not -march=x86-64).
+  ::setenv("SEPRANK_PRETEND_CPU_LACKS", "avx2", 1);
+  const bool kernels_use_avx2 = !seprank::kernel_features_missing_on_this_cpu().empty();
+  ::unsetenv("SEPRANK_PRETEND_CPU_LACKS");
+  if (kernels_use_avx2) {
+    const auto lacking = run("SEPRANK_PRETEND_CPU_LACKS=avx2 " + seprank_command("rank --input 8 --layers 3/1/2,6/1/1"));
+    CHECK(lacking.exit_code == 78);
+    CHECK(lacking.err.find("avx2") != std::string::npos);
+  }
 
   // 74 from certify -o: a write that fails is reported and, the target not being a regular
   // file, left in place (with --force it may be a device, which root must never delete).

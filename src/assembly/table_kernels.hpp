@@ -1,6 +1,6 @@
 // The arithmetic of the table assembly (table_assembly.cpp): a few loops over raw arrays of
 // residues, compiled on their own with the machine's vector instructions (CMake cache variable
-// SEPRANK_FFLAS_ARCH_FLAGS, as for rank_fflas.cpp). The file includes no template of the
+// SEPRANK_ARCH_FLAGS, as for rank_fflas.cpp). The file includes no template of the
 // standard library, so nothing it compiles can be shared with, or replace, code of another file.
 //
 // Two representations of GF(p):

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "seprank/support/cpu_support.hpp"
 #include "seprank/support/errors.hpp"
 
 namespace {
@@ -46,6 +47,8 @@ int run_command(int argc, char** argv) {
     std::cout << "seprank " << SEPRANK_VERSION << "\n";
     return 0;
   }
+  // --help and --version work on any CPU; the commands may reach the ISA-specific kernels.
+  seprank::require_kernel_features();
   // Subcommands see their own name as argv[0].
   if (command == "verify") return seprank::cli::verify_command(argc - 1, argv + 1);
   if (command == "rank") return seprank::cli::rank_command(argc - 1, argv + 1);

@@ -55,7 +55,7 @@ const std::vector<OptionRow>& table() {
        "refuse (verify: skip) work whose estimated memory exceeds this many MiB (default: the "
        "machine's memory)"},
       // verify.
-      {"paths", Takes::values, false, nullptr, "theorem files or directories (default proofs)"},
+      {"paths", Takes::values, false, nullptr, "theorem files or directories (default ./proofs, else the installed suite)"},
       {"extended", Takes::nothing, false, nullptr, "also run each file's [[extended]] instances"},
       {"retries", Takes::value, false, "2", "extra seeds tried before a lower bound is UNCONFIRMED"},
       {"compare-float", Takes::nothing, false, nullptr,

@@ -10,6 +10,7 @@
 #include "cli/network_options.hpp"
 #include "seprank/support/atomic_file.hpp"
 #include "seprank/support/errors.hpp"
+#include "seprank/support/installed_files.hpp"
 #include "seprank/theorems/proof_bundle.hpp"
 #include "seprank/theorems/verify.hpp"
 
@@ -160,7 +161,8 @@ int verify_command(int argc, const char* const* argv) {
   }
 
   const std::vector<std::string> paths =
-      theorem_paths(vm.count("paths") ? vm["paths"].as<std::vector<std::string>>() : std::vector<std::string>{"proofs"});
+      theorem_paths(vm.count("paths") ? vm["paths"].as<std::vector<std::string>>()
+                                        : std::vector<std::string>{default_theorem_directory().string()});
   std::vector<TheoremFile> files;
   for (const std::string& p : paths) files.push_back(read_theorem_file(p));  // all parsed before any work
   // Output refused before any work (each file is checked again when written).

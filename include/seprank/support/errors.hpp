@@ -17,6 +17,7 @@ enum ExitCode : int {
   exit_internal = 70,      // a bug in seprank
   exit_cannot_create = 73, // output file exists (without --force) or cannot be created
   exit_io = 74,            // read/write failure
+  exit_config = 78,        // built for instructions this CPU lacks (support/cpu_support.hpp)
 };
 
 class Error : public std::runtime_error {
