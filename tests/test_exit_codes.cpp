@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "process.hpp"
 #include "seprank/support/cpu_support.hpp"
@@ -44,7 +45,7 @@ TEST_CASE("exit codes: docs/errors.md lists every code seprank defines") {
   std::set<std::string> codes;
   for (auto it = std::sregex_iterator(header.begin(), header.end(), code); it != std::sregex_iterator(); ++it)
     codes.insert((*it)[1]);
-  CHECK(codes.size() == 10);
+  CHECK(codes.size() == 17);  // 0, 1, 64-66, 69, 70, 73, 74, 78 and merge's 80-86
   for (const std::string& c : codes) {
     CAPTURE(c);
     CHECK(catalogue.find("| " + c + " |") != std::string::npos);
@@ -56,6 +57,13 @@ TEST_CASE("exit codes: seprank produces each code of the catalogue") {
   fs::create_directories(dir);
   const std::string existing = (dir / "existing.json").string();
   std::ofstream(existing) << "keep me\n";
+  // Sweep lines of a run of 4 (fingerprint "f"), for merge's codes (more in test_merge.cpp).
+  const auto lines = [&](const std::string& name, std::vector<int> indices, const std::string& fingerprint = "f") {
+    std::ofstream out(dir / name);
+    for (int k : indices) out << "{\"family_size\":4,\"fingerprint\":\"" << fingerprint << "\",\"index\":" << k << "}\n";
+    return "'" + (dir / name).string() + "'";
+  };
+  const std::string even = lines("even", {0, 2}), odd = lines("odd", {1, 3});
   const struct {
     int code;
     std::string command;
@@ -84,6 +92,15 @@ TEST_CASE("exit codes: seprank produces each code of the catalogue") {
       // 74: stdout cannot be written (a full disk); the JSON would be truncated.
       {74, seprank_command("rank --input 8 --layers 3/1/2,6/1/1 --json >/dev/full"),
        "cannot write to standard output"},
+      // 80-86: merge (also test_merge.cpp: verify documents and sweep lines, each kind).
+      {0, seprank_command("merge " + odd + " " + even), ""},
+      {80, seprank_command("merge " + even + " " + lines("odd-other", {1, 3}, "g")), "different runs"},
+      {81, seprank_command("merge " + even + " " + odd + " " + lines("all", {0, 1, 2, 3})), "3 files were given"},
+      {82, seprank_command("merge " + lines("third", {0, 3}) + " " + lines("next", {1})), "a shard is missing"},
+      {83, seprank_command("merge " + even + " " + even), "both shard 1/2"},
+      {84, seprank_command("merge " + even + " " + lines("odd-twice", {1, 1, 3})), "appears twice"},
+      {85, seprank_command("merge " + even + " " + lines("odd-wrong", {3, 2})), "index 2 belongs to shard 1/2"},
+      {86, seprank_command("merge " + even + " " + lines("odd-short", {1})), "missing"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.command);

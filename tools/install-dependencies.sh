@@ -11,8 +11,10 @@ apt-get install -y -qq --no-install-recommends \
   liblapack-dev libblas-dev \
   fflas-ffpack libgivaro-dev libopenblas-dev \
   help2man dpkg-dev \
-  clang libclang-rt-14-dev libomp-dev >/dev/null
+  clang libclang-rt-14-dev libomp-dev \
+  parallel >/dev/null
 # clang, libclang-rt-14-dev (libFuzzer and clang's sanitizer runtimes, only "recommended" by
 # clang) and libomp-dev (clang's OpenMP, which configuring the project with clang requires) are
 # for the fuzz build only; g++ brings ASan/UBSan and OpenMP itself. help2man makes the man pages and
-# dpkg-dev's dpkg-shlibdeps the .deb's dependencies (docs/install.md).
+# dpkg-dev's dpkg-shlibdeps the .deb's dependencies (docs/install.md). parallel (GNU parallel)
+# runs the shards of docs/cluster.md's recipe, which tests/test_cluster.py runs.

@@ -25,6 +25,7 @@ int certify_command(int argc, const char* const* argv) {
               << options;
     return 0;
   }
+  if (!vm.count("output")) throw usage_error("the option '--output' is required but missing");
   RankRequest request = rank_request_from(vm);
   request.certificate = true;
   const std::string path = vm["output"].as<std::string>();

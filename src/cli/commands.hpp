@@ -9,5 +9,6 @@ int certify_command(int argc, const char* const* argv);
 int bound_command(int argc, const char* const* argv);
 int verify_command(int argc, const char* const* argv);
 int compare_command(int argc, const char* const* argv);
+int merge_command(int argc, const char* const* argv);
 
 }  // namespace seprank::cli

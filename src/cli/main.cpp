@@ -20,6 +20,7 @@ const char* const usage =
     "  bound    upper bound on the rank for all weights (tensor-network min-cut)\n"
     "  compare  floating-point (numpy) rank against the exact rank of the same weights\n"
     "  demo     overlapping vs non-overlapping 2D networks, side by side\n"
+    "  merge    join the outputs of a run's shards (--shard i/n) into one run's output\n"
     "run 'seprank <command> --help' for the options of a command\n";
 
 // Messages quote the user's input, which may hold a newline: errors stay one line.
@@ -56,6 +57,7 @@ int run_command(int argc, char** argv) {
   if (command == "bound") return seprank::cli::bound_command(argc - 1, argv + 1);
   if (command == "compare") return seprank::cli::compare_command(argc - 1, argv + 1);
   if (command == "demo") return seprank::cli::demo_command(argc - 1, argv + 1);
+  if (command == "merge") return seprank::cli::merge_command(argc - 1, argv + 1);
   throw seprank::usage_error("unknown command '" + command + "' (try 'seprank --help')");
 }
 

@@ -60,8 +60,16 @@ const std::vector<OptionRow>& table() {
       {"retries", Takes::value, false, "2", "extra seeds tried before a lower bound is UNCONFIRMED"},
       {"compare-float", Takes::nothing, false, nullptr,
        "add a column: numpy's float rank of the same network in double precision (data, not a verdict)"},
+      // Sharding and merging (docs/cluster.md).
+      {"shard", Takes::value, false, nullptr,
+       "run shard i of n (i/n, 1 <= i <= n): the work units whose 0-based global index k has k mod n = i - 1"},
+      {"inputs", Takes::values, false, nullptr,
+       "the shards' outputs of one run: verify --json documents or sweep JSON Lines files"},
       // Output.
-      {"output,o", Takes::value, true, nullptr, "certificate file to write"},
+      // Required by certify (which checks it), optional for verify and merge (stdout).
+      {"output,o", Takes::value, false, nullptr,
+       "file to write (certify: the certificate; verify: the table or --json document; merge: the merged "
+       "output); verify and merge: - for standard output, the default"},
       {"witness", Takes::value, false, nullptr, "write the cut witness (docs/cut-witness.md) to this file"},
       {"certificates", Takes::value, false, nullptr,
        "write a certificate for every PROVEN lower bound and REFUTED upper bound into this directory"},

@@ -253,21 +253,36 @@ void require_evidence_format_limits(const TheoremFile& t, const VerifyOptions& o
   });
 }
 
-TheoremResult verify_theorem(const TheoremFile& t, const VerifyOptions& options) {
+std::vector<std::size_t> checked_instance_positions(const TheoremFile& t, const VerifyOptions& options) {
+  std::vector<std::size_t> positions;
+  for_each_claim(t, options, [&](std::size_t, std::size_t i, const Instance&) {
+    if (positions.empty() || positions.back() != i) positions.push_back(i);
+  });
+  return positions;
+}
+
+TheoremResult verify_theorem(const TheoremFile& t, const VerifyOptions& options,
+                             const std::function<bool(std::size_t)>& selected) {
   TheoremResult result;
   result.path = t.path;
   result.id = t.id;
   result.title = t.title;
   for (const ClaimSpec& c : t.claims) result.claim_names.push_back(c.name);
-  std::size_t current = static_cast<std::size_t>(-1);
+  std::size_t current = static_cast<std::size_t>(-1), ordinal = static_cast<std::size_t>(-1);
+  bool taken = false;
   for_each_claim(t, options, [&](std::size_t c, std::size_t i, const Instance& instance) {
     if (i != current) {
       current = i;
+      ++ordinal;  // from -1: the first checked instance is 0
+      taken = !selected || selected(ordinal);
+      if (!taken) return;
       InstanceResult ir;
+      ir.ordinal = ordinal;
       ir.parameters = describe(instance.parameters);
       ir.values = instance.parameters;
       result.instances.push_back(std::move(ir));
     }
+    if (!taken) return;
     InstanceResult& ir = result.instances.back();
     ir.claim_indices.push_back(c);
     ir.claims.push_back(check_claim(t, c, instance, i, options));

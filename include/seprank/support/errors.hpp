@@ -18,6 +18,14 @@ enum ExitCode : int {
   exit_cannot_create = 73, // output file exists (without --force) or cannot be created
   exit_io = 74,            // read/write failure
   exit_config = 78,        // built for instructions this CPU lacks (support/cpu_support.hpp)
+  // seprank merge refuses shard outputs that do not make one whole run (docs/cluster.md).
+  exit_merge_different_runs = 80,   // fingerprints differ: the shards are of different runs
+  exit_merge_shard_count = 81,      // the shards disagree on n
+  exit_merge_missing_shard = 82,    // a shard of 1..n is not among the inputs
+  exit_merge_duplicate_shard = 83,  // a shard is given twice
+  exit_merge_duplicate_unit = 84,   // an instance (a sweep line) appears twice
+  exit_merge_wrong_shard = 85,      // an instance (a line) in a shard it does not belong to
+  exit_merge_missing_unit = 86,     // an instance (a line) of a present shard is missing
 };
 
 class Error : public std::runtime_error {

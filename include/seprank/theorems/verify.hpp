@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,9 @@ struct ClaimResult {
 };
 
 struct InstanceResult {
+  // The instance's place among the file's checked instances (checked_instance_positions), which
+  // is its place in `verify --json`'s "instances" when the run is not sharded.
+  std::size_t ordinal = 0;
   std::string parameters;  // "N=8 R=3"
   Parameters values;       // the same, exactly
   std::vector<std::size_t> claim_indices;  // which claims of the file were checked
@@ -65,7 +69,15 @@ struct TheoremResult {
   std::vector<InstanceResult> instances;
 };
 
-TheoremResult verify_theorem(const TheoremFile& theorem, const VerifyOptions& options);
+// Checks the instances of `theorem` (its extended ones too with options.extended) that have a
+// claim to check; with `selected`, only those whose ordinal (0-based, in that order) it accepts.
+TheoremResult verify_theorem(const TheoremFile& theorem, const VerifyOptions& options,
+                             const std::function<bool(std::size_t ordinal)>& selected = {});
+
+// The instances verify_theorem checks without `selected`, by their 0-based position in the
+// file's instances followed by its extended ones (with options.extended): those with at
+// least one claim to check. Certificates are named by position + 1 ("-instance<i>").
+std::vector<std::size_t> checked_instance_positions(const TheoremFile& theorem, const VerifyOptions& options);
 
 // Refuses (resource error, exit 69, naming file, claim, instance and limit) a file with an
 // instance whose evidence the checkers would reject for its size (docs/certificate-format.md,

@@ -1,0 +1,24 @@
+// The document `seprank verify --json` prints: one object per theorem and the summary. The
+// summary is computed from the theorems' objects alone, so that `seprank merge` recomputes it
+// from shard outputs with this very code (docs/cluster.md).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "seprank/theorems/verify.hpp"
+
+namespace seprank {
+
+// {"id", "path", "title", "instances": [{"parameters", "claim_names", "claims": [...]}]};
+// `timings` adds each claim's "seconds" (which makes the output differ between runs).
+nlohmann::json theorem_json(const TheoremResult& theorem, bool timings);
+
+// The summary of `theorems` (an array of theorem_json objects): the number of theorems, of
+// checks, of each status, of PROVEN and REFUTED verdicts whose evidence the checker verified,
+// and "ok" (nothing REFUTED or UNCONFIRMED). A status it does not know is a data error.
+nlohmann::json verify_summary(const nlohmann::json& theorems);
+
+// Whether a summary reports no failed claim (verify's exit 0 rather than 1).
+bool summary_ok(const nlohmann::json& summary);
+
+}  // namespace seprank
