@@ -5,6 +5,8 @@ the unsharded run, whichever scheduler ran them.
 Usage: python3 tests/test_cluster.py --seprank BUILD/seprank --part PART
   proofs    three shards of `seprank verify proofs/ --json`, merged in shuffled orders, against the
             unsharded run, byte for byte
+  sweep     three shards of `seprank sweep` on a small family, merged in shuffled orders, against
+            the unsharded sweep, byte for byte; and more shards than architectures
   parallel  the GNU parallel recipe of docs/cluster.md, run as written (the block between its
             recipe markers) in a directory whose proofs/ is the repository's (a symlink);
             exit 77 (skipped) when GNU parallel is not installed
@@ -60,6 +62,38 @@ def part_proofs(seprank, work):
         check(merged.returncode == 0, f"merge in order {order} exits {merged.returncode}: {merged.stderr!r}")
         check(merged.stdout == whole.stdout, f"merge in order {order} differs from the unsharded output")
     check(len(whole.stdout) > 100000, "the unsharded output is suspiciously short")
+
+
+def part_sweep(seprank, work):
+    family = "tests/data/sweep/tiny.toml"  # a small family (tests/test_sweep.cpp counts it by hand)
+    whole = run([seprank, "sweep", family], cwd=SOURCE_DIR)
+    check(whole.returncode == 0, f"sweep exits {whole.returncode}: {whole.stderr[-300:]!r}")
+    lines = whole.stdout.decode().splitlines()
+    check(len(lines) >= 6, f"the family has {len(lines)} architectures; the test needs a few per shard")
+    shards = [work / f"sweep-shard-{i}-of-3.jsonl" for i in (1, 2, 3)]
+    processes = [subprocess.Popen([seprank, "sweep", family, "--shard", f"{i}/3", "-o", str(path)],
+                                  cwd=SOURCE_DIR, stderr=subprocess.PIPE)
+                 for i, path in zip((1, 2, 3), shards)]
+    for p in processes:
+        _, err = p.communicate()
+        check(p.returncode == 0, f"a sweep shard exits {p.returncode}: {err[-300:]!r}")
+    # Each shard holds the unsharded run's lines k with k mod 3 = i - 1 (sweep's own rule).
+    for i, path in zip((1, 2, 3), shards):
+        check(path.read_bytes().decode().splitlines() == lines[i - 1::3], f"shard {i}/3 is not every 3rd line")
+    for order in ([0, 1, 2], [2, 0, 1], [1, 2, 0]):
+        merged = run([seprank, "merge", *(str(shards[k]) for k in order)])
+        check(merged.returncode == 0, f"merge in order {order} exits {merged.returncode}: {merged.stderr!r}")
+        check(merged.stdout == whole.stdout, f"merge in order {order} differs from the unsharded sweep")
+    # More shards than architectures: the empty ones are written, and merge takes them.
+    n = len(lines) + 2
+    many = [work / f"many-{i}.jsonl" for i in range(1, n + 1)]
+    for i, path in enumerate(many, 1):
+        r = run([seprank, "sweep", family, "--shard", f"{i}/{n}", "-o", str(path)], cwd=SOURCE_DIR)
+        check(r.returncode == 0, f"sweep --shard {i}/{n} exits {r.returncode}")
+    check(many[-1].read_bytes() == b"", "a shard beyond the family is not empty")
+    merged = run([seprank, "merge", *(str(p) for p in reversed(many))])
+    check(merged.stdout == whole.stdout, f"{n} shards merge to something else than the unsharded sweep")
+    return 0
 
 
 def recipe(name):
@@ -179,12 +213,13 @@ def part_slurm(seprank, work):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seprank", required=True)
-    parser.add_argument("--part", required=True, choices=["proofs", "parallel", "slurm"])
+    parser.add_argument("--part", required=True, choices=["proofs", "sweep", "parallel", "slurm"])
     args = parser.parse_args()
     seprank = str(Path(args.seprank).resolve())
     work = Path(tempfile.mkdtemp(prefix="seprank-cluster-"))
     try:
-        code = {"proofs": part_proofs, "parallel": part_parallel, "slurm": part_slurm}[args.part](seprank, work)
+        parts = {"proofs": part_proofs, "sweep": part_sweep, "parallel": part_parallel, "slurm": part_slurm}
+        code = parts[args.part](seprank, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if code == 77:

@@ -159,6 +159,23 @@ TEST_CASE("merge: three shards of a verify run, in any order, give the unsharded
   refused(r.verify("--json -o " + q(written)), 73, "--force");
 }
 
+TEST_CASE("merge: shards with --timings keep each claim's seconds, and equal the unsharded run in all else") {
+  const Run r;
+  const auto strip = [](nlohmann::json j) {
+    for (auto& t : j["theorems"])
+      for (auto& i : t["instances"])
+        for (auto& c : i["claims"]) {
+          CHECK(c["seconds"].is_number());
+          c.erase("seconds");
+        }
+    return j;
+  };
+  const auto whole = r.verify("--json --timings");
+  const auto m = merge({r.shard(2, 2, "--timings"), r.shard(1, 2, "--timings")});
+  CHECK(m.exit_code == 1);
+  CHECK(strip(nlohmann::json::parse(m.out)) == strip(nlohmann::json::parse(whole.out)));
+}
+
 TEST_CASE("merge: one shard (n = 1) or more shards than instances (empty shards)") {
   const Run r;
   const auto whole = r.verify("--json");
@@ -183,6 +200,8 @@ TEST_CASE("merge: refuses verify shards that are not one whole run, with an exit
   const fs::path s1 = r.shard(1, 3), s2 = r.shard(2, 3), s3 = r.shard(3, 3);
   // Another run: another seed (the fingerprint covers options, files and version).
   refused(merge({r.shard(1, 3, "--seed 2"), s2, s3}), seprank::exit_merge_different_runs, "different runs");
+  // With and without --timings (part of the fingerprint: all shards have timings or none do).
+  refused(merge({r.shard(1, 3, "--timings"), s2, s3}), seprank::exit_merge_different_runs, "different runs");
   // Another n.
   refused(merge({s1, s2, r.shard(2, 2)}), seprank::exit_merge_shard_count, "shard 2/2");
   // A shard missing, a shard twice.
