@@ -241,6 +241,8 @@ TEST_CASE("merge: refuses verify shards that are not one whole run, with an exit
   const fs::path bad_status =
       edited(s1, "bad-status.json", [&](nlohmann::json& j) { doc_instances(j)[0]["claims"][0]["status"] = "MAYBE"; });
   refused(merge({bad_status, s2, s3}), seprank::exit_data, "MAYBE");
+  const fs::path other_schema = edited(s1, "schema.json", [&](nlohmann::json& j) { j["schema_version"] = 99; });
+  refused(merge({other_schema, s2, s3}), seprank::exit_data, "schema_version 99");
   const fs::path other_command = edited(s1, "rank.json", [&](nlohmann::json& j) { j["command"] = "rank"; });
   refused(merge({other_command}), seprank::exit_data, "not verify");
   const fs::path lines = r.dir / "lines.jsonl";

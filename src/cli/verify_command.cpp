@@ -242,14 +242,10 @@ int verify_command(int argc, const char* const* argv) {
   if (vm.count("bundle"))
     write_proof_bundle(vm["bundle"].as<std::string>(), files, results, BundleRun{o.prime, o.seed, o.extended},
                        o.force);
-  const nlohmann::json summary = verify_summary(theorems);
+  nlohmann::json document = verify_document(o.prime, std::move(theorems));
+  const nlohmann::json summary = document["summary"];
   const bool failed = !summary_ok(summary);
   if (json) {
-    nlohmann::json document = {{"schema_version", 1},
-                               {"command", "verify"},
-                               {"prime", o.prime},
-                               {"theorems", std::move(theorems)},
-                               {"summary", summary}};
     if (shard) document["shard"] = std::move(shard_json);
     out << document.dump(2) << "\n";
   } else {

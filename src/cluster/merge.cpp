@@ -47,8 +47,10 @@ struct VerifyShard {
 VerifyShard read_verify_shard(const ShardOutput& input, json document) {
   VerifyShard s{&input, std::move(document), std::nullopt, ""};
   const json& d = s.document;
-  if (natural(d, "schema_version", input.name, "the document") != 1)
-    throw malformed(input.name, "schema_version is not 1");
+  const std::uint64_t schema = natural(d, "schema_version", input.name, "the document");
+  if (schema != verify_schema_version)
+    throw malformed(input.name, "a verify document of schema_version " + std::to_string(schema) + "; this merge reads " +
+                                    std::to_string(verify_schema_version) + " (shards and merge of one seprank)");
   member(d, "theorems", json::value_t::array, input.name, "the document");
   if (!d.contains("shard")) return s;
   const json& shard = member(d, "shard", json::value_t::object, input.name, "the document");

@@ -85,6 +85,15 @@ nlohmann::json verify_summary(const nlohmann::json& theorems) {
   return summary;
 }
 
+nlohmann::json verify_document(std::uint64_t prime, nlohmann::json theorems) {
+  nlohmann::json summary = verify_summary(theorems);
+  return {{"schema_version", verify_schema_version},
+          {"command", "verify"},
+          {"prime", prime},
+          {"theorems", std::move(theorems)},
+          {"summary", std::move(summary)}};
+}
+
 bool summary_ok(const nlohmann::json& summary) { return summary.at("ok").get<bool>(); }
 
 }  // namespace seprank

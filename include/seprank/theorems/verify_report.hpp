@@ -3,11 +3,19 @@
 // from shard outputs with this very code (docs/cluster.md).
 #pragma once
 
+#include <cstdint>
+
 #include <nlohmann/json.hpp>
 
 #include "seprank/theorems/verify.hpp"
 
 namespace seprank {
+
+// The schema of the document; merge reads only shards of this schema.
+inline constexpr int verify_schema_version = 1;
+
+// {"schema_version", "command": "verify", "prime", "theorems", "summary": verify_summary(theorems)}.
+nlohmann::json verify_document(std::uint64_t prime, nlohmann::json theorems);
 
 // {"id", "path", "title", "instances": [{"parameters", "claim_names", "claims": [...]}]};
 // `timings` adds each claim's "seconds" (which makes the output differ between runs).
