@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Independent checker for seprank's evidence: certificates (docs/certificate-format.md), cut
-witnesses (docs/cut-witness.md) and proof bundles (docs/proof-bundle.md), all version 1.
+witnesses (docs/cut-witness.md), both version 1, and proof bundles (docs/proof-bundle.md),
+version 2.
 
 Usage: python3 checker/check_certificate.py FILE
        python3 checker/check_certificate.py --bundle DIR
@@ -52,7 +53,7 @@ from itertools import product
 from operator import mul
 
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))  # expressions nest 200 deep, ~15 frames a level
-VERSION = "check_certificate.py 0.1.0 (certificate, cut witness and proof bundle formats 1)"
+VERSION = "check_certificate.py 0.2.0 (certificate and cut witness format 1, proof bundle format 2)"
 # Version-1 size limits, checked before anything proportional to them is built.
 MAX_R, MAX_POSITIONS, MAX_M, MAX_CHANNELS, MAX_LAYERS, MAX_WEIGHTS = 16384, 1024, 64, 4096, 64, 10**6
 MAX_NETWORK = 10**6  # vertices + edges of a witness's unrolled network (docs/cut-witness.md)
@@ -1145,7 +1146,7 @@ def load_theorem(data, where, extended):
 
 
 # ---- Proof bundles (docs/proof-bundle.md) ----
-VERDICTS = {"PROVEN": "proven", "CONSISTENT": "consistent", "UNCONFIRMED": "unconfirmed",
+VERDICTS = {"PROVEN": "proven", "TRIVIAL": "trivial", "CONSISTENT": "consistent", "UNCONFIRMED": "unconfirmed",
             "REFUTED": "refuted", "SKIPPED": "skipped", "N/A": "not_applicable"}
 STRENGTH = ("REFUTED", "UNCONFIRMED", "SKIPPED", "CONSISTENT", "PROVEN")  # strongest first
 ENTRY_KEYS = ("claim", "claim_name", "instance", "parameters", "hypotheses", "lower", "upper",
@@ -1155,6 +1156,8 @@ ENTRY_KEYS = ("claim", "claim_name", "instance", "parameters", "hypotheses", "lo
 
 def verdict_of(L, U, r, B):
     """The verdict of a claim whose hypotheses hold, from its numbers (None: absent)."""
+    if L is not None and U is None and L <= 1:
+        return "TRIVIAL"  # nothing to prove, whatever the numbers (which must then be absent)
     parts = []
     if L is not None:
         parts.append("REFUTED" if B is not None and B < L else "SKIPPED" if r is None else
@@ -1310,6 +1313,8 @@ def entry_claims(entry, form, claims, instances, ep, prime):
                 raise refuted(f"{ep}.{key}.value", f"records {show(entry[key]['value'])}, but"
                                                    f" {entry[key]['expression']} = {exact} gives {rounding(exact)}")
     computed = verdict_of(form["lower"], form["upper"], r, B)
+    if verdict == "TRIVIAL" and (r is not None or B is not None):
+        raise refuted(ep, "a TRIVIAL entry records no certified_rank and no min_cut: there is nothing to prove")
     if computed != verdict:
         raise refuted(ep + ".verdict", f"{verdict} recorded, but (lower, upper, certified_rank, min_cut) ="
                                        f" ({form['lower']}, {form['upper']}, {r}, {B}) give {computed}")
@@ -1348,7 +1353,10 @@ def check_bundle(root):
     obj(manifest, "manifest", ("format", "format_version", "seprank_version", "prime", "seed", "extended",
                                "theorems", "summary"))
     choice(manifest["format"], "manifest.format", "seprank-proof-bundle")
-    choice(manifest["format_version"], "manifest.format_version", 1)
+    if type(manifest["format_version"]) is int and manifest["format_version"] == 1:
+        raise malformed("manifest.format_version", "1 is a bundle from before the TRIVIAL verdict:"
+                        " regenerate it with seprank verify --bundle (docs/proof-bundle.md)")
+    choice(manifest["format_version"], "manifest.format_version", 2)
     typed(manifest["seprank_version"], "manifest.seprank_version", str)
     prime = integer(manifest["prime"], "manifest.prime", 2, 2**63)
     if not is_prime(prime):
@@ -1411,7 +1419,7 @@ def check_bundle(root):
         if canonical(summary[key]) != canonical(value):
             raise Verdict(1, f"refuted: manifest.summary.{key}: records {show(summary[key])}, the entries give {show(value)}")
     return (f"VERIFIED: bundle of {recomputed['checks']} verdicts ({counts['PROVEN']} PROVEN,"
-            f" {counts['REFUTED']} REFUTED), {pieces} pieces of evidence checked")
+            f" {counts['TRIVIAL']} TRIVIAL, {counts['REFUTED']} REFUTED), {pieces} pieces of evidence checked")
 
 
 def label(name, entry):

@@ -2,7 +2,7 @@
 //   seprank-check FILE          a certificate (docs/certificate-format.md, version 1: rank >= r over
 //                               GF(p)) or a cut witness (docs/cut-witness.md: rank <= B for all
 //                               weights), told apart by the top-level "format";
-//   seprank-check --bundle DIR  a proof bundle (docs/proof-bundle.md, items 1-4 of "What a
+//   seprank-check --bundle DIR  a proof bundle (docs/proof-bundle.md, version 2, items 1-4 of "What a
 //                               checker verifies"): every verdict recomputed, every piece of
 //                               evidence checked;
 //   seprank-check --help | --version.
@@ -1639,7 +1639,8 @@ Entry read_entry(const std::string& dir, const json& e, const std::string& ep, c
   for (u64 h = 0; h < hypotheses.size(); ++h)
     if (!hypotheses[h].is_string())
       malformed(join(ep, "hypotheses") + idx(h) + ": expected a string, got " + describe(hypotheses[h]));
-  entry.verdict = string_field(e, ep, "verdict", {"PROVEN", "CONSISTENT", "UNCONFIRMED", "REFUTED", "SKIPPED", "N/A"});
+  entry.verdict =
+      string_field(e, ep, "verdict", {"PROVEN", "TRIVIAL", "CONSISTENT", "UNCONFIRMED", "REFUTED", "SKIPPED", "N/A"});
   const bool not_applicable = entry.verdict == "N/A";
   auto bound = [&](const char* key) -> std::optional<std::string> {  // null or {"expression", "value"}
     const json& v = field(e, ep, key);
@@ -1689,6 +1690,7 @@ Entry read_entry(const std::string& dir, const json& e, const std::string& ep, c
 // The verdict docs/proof-bundle.md defines as a function of (L, U, r, B).
 std::string verdict_of_numbers(const Entry& e) {
   auto less = [](const std::string& a, const std::string& b) { return compare_decimal(a, b) < 0; };
+  if (e.lower && !e.upper && !less("1", *e.lower)) return "TRIVIAL";  // L <= 1, no U: nothing to prove
   std::vector<std::string> parts;
   if (e.lower)
     parts.push_back(e.b && less(*e.b, *e.lower) ? "REFUTED"
@@ -1746,6 +1748,8 @@ void check_entry(const Entry& e, u64 prime) {
   if (e.r && e.b && compare_decimal(*e.r, *e.b) > 0)
     refuted("certified_rank " + short_number(*e.r) + " exceeds min_cut " + short_number(*e.b) +
             ": a certificate and a witness of the same matrix contradict each other");
+  if (e.verdict == "TRIVIAL" && (e.r || e.b))
+    refuted("a TRIVIAL entry records no certified_rank and no min_cut: there is nothing to prove");
   const std::string expected = verdict_of_numbers(e);
   auto text = [](const std::optional<std::string>& v) { return v ? short_number(*v) : std::string("none"); };
   if (expected != e.verdict)
@@ -1767,7 +1771,10 @@ Verdict check_bundle_dir(const std::string& dir) {
   located("manifest.json", [&] {
     as_object(doc, "manifest");
     string_field(doc, "", "format", {"seprank-proof-bundle"});
-    uint_field(doc, "", "format_version", 1, 1, "{1}");
+    if (field(doc, "", "format_version").is_number_unsigned() && doc["format_version"].get<u64>() == 1)
+      malformed("format_version: 1 is a bundle from before the TRIVIAL verdict: regenerate it with seprank verify "
+                "--bundle (docs/proof-bundle.md)");
+    uint_field(doc, "", "format_version", 2, 2, "{2}");
     string_field(doc, "", "seprank_version");
     prime = uint_field(doc, "", "prime", 2, (u64(1) << 63) - 1, "[2, 2^63)");
     if (!is_prime(prime)) malformed("prime: " + std::to_string(prime) + " is not prime");
@@ -1775,8 +1782,8 @@ Verdict check_bundle_dir(const std::string& dir) {
       malformed("seed: expected an integer, got " + describe(doc["seed"]));
     bool_field(doc, "", "extended");
     const json& summary = as_object(field(doc, "", "summary"), "summary");
-    for (const char* key : {"proven", "consistent", "unconfirmed", "refuted", "skipped", "not_applicable", "checks",
-                            "evidence_checked"})
+    for (const char* key : {"proven", "trivial", "consistent", "unconfirmed", "refuted", "skipped", "not_applicable",
+                            "checks", "evidence_checked"})
       uint_field(summary, "summary", key, 0, ~u64(0), "[0, 2^64)");
     bool_field(summary, "summary", "ok");
     as_array(field(doc, "", "theorems"), "theorems");
@@ -1838,7 +1845,8 @@ Verdict check_bundle_dir(const std::string& dir) {
   };
   const u64 proven = count("PROVEN"), refuted_count = count("REFUTED");
   const std::pair<const char*, u64> expected[] = {
-      {"proven", proven},        {"consistent", count("CONSISTENT")}, {"unconfirmed", count("UNCONFIRMED")},
+      {"proven", proven},        {"trivial", count("TRIVIAL")},       {"consistent", count("CONSISTENT")},
+      {"unconfirmed", count("UNCONFIRMED")},
       {"refuted", refuted_count}, {"skipped", count("SKIPPED")},      {"not_applicable", count("N/A")},
       {"checks", entries.size()}, {"evidence_checked", proven + refuted_count}};
   const json& summary = doc["summary"];
@@ -1852,7 +1860,7 @@ Verdict check_bundle_dir(const std::string& dir) {
       refuted("summary.ok records " + summary["ok"].dump() + ", the entries give " + (ok ? "true" : "false"));
   });
   return {0, "bundle of " + std::to_string(entries.size()) + " verdicts (" + std::to_string(proven) + " PROVEN, " +
-                 std::to_string(refuted_count) + " REFUTED), " + std::to_string(evidence) + " pieces of evidence checked"};
+                 std::to_string(count("TRIVIAL")) + " TRIVIAL, " + std::to_string(refuted_count) + " REFUTED), " + std::to_string(evidence) + " pieces of evidence checked"};
 }
 
 }  // namespace

@@ -465,9 +465,10 @@ std::string sha256_of(const fs::path& file) {
 //   claim 2: upper 4           -> PROVEN (B <= U)
 //   claim 3: lower 5           -> REFUTED (B < L)
 //   claim 4: no bound          -> PROVEN (r and B both present)
-//   claim 5: lower 1, no r     -> SKIPPED (B >= L, r absent)
+//   claim 5: lower 2, no r     -> SKIPPED (B >= L, r absent)
 //   claim 6: a false hypothesis -> N/A
-// 6 verdicts, 3 PROVEN, 1 REFUTED; 4 + 4 + 1 evidence files.
+//   claim 7: lower 1, no upper -> TRIVIAL (no numbers, no evidence)
+// 7 verdicts, 3 PROVEN, 1 TRIVIAL, 1 REFUTED; 4 + 4 + 1 evidence files.
 struct Bundle {
   fs::path dir;
   Json manifest;
@@ -501,18 +502,20 @@ struct Bundle {
     for (const char* key : {"architecture", "partition", "min_cut", "cut_witness", "cut_witness_sha256"})
       not_applicable[key] = nullptr;
     not_applicable["hypotheses"] = Json::array({"N < 0"});
+    Json trivial = entry(7, bound("1"), Json(), false, "TRIVIAL");
+    for (const char* key : {"min_cut", "cut_witness", "cut_witness_sha256"}) trivial[key] = nullptr;
     Json theorem = Json::object();
     theorem["id"] = "T";
     theorem["file"] = "theorems/T.toml";
     theorem["file_sha256"] = sha256_of(dir / "theorems" / "T.toml");
     theorem["entries"] = Json::array({entry(1, bound("4"), Json(), true, "PROVEN"), entry(2, Json(), bound("4"), true, "PROVEN"),
                                       entry(3, bound("5"), Json(), true, "REFUTED"), entry(4, Json(), Json(), true, "PROVEN"),
-                                      entry(5, bound("1"), Json(), false, "SKIPPED"), not_applicable});
-    manifest = {{"format", "seprank-proof-bundle"}, {"format_version", 1}, {"seprank_version", "test"},
+                                      entry(5, bound("2"), Json(), false, "SKIPPED"), not_applicable, trivial});
+    manifest = {{"format", "seprank-proof-bundle"}, {"format_version", 2}, {"seprank_version", "test"},
                 {"prime", cert["claim"]["prime"]}, {"seed", 1}, {"extended", false},
                 {"theorems", Json::array({theorem})},
-                {"summary", {{"proven", 3}, {"consistent", 0}, {"unconfirmed", 0}, {"refuted", 1}, {"skipped", 1},
-                             {"not_applicable", 1}, {"checks", 6}, {"evidence_checked", 4}, {"ok", false}}}};
+                {"summary", {{"proven", 3}, {"trivial", 1}, {"consistent", 0}, {"unconfirmed", 0}, {"refuted", 1},
+                             {"skipped", 1}, {"not_applicable", 1}, {"checks", 7}, {"evidence_checked", 4}, {"ok", false}}}};
     save(manifest);
   }
   void save(const Json& m) const { write_file(dir / "manifest.json", m.dump(1) + "\n"); }
@@ -532,7 +535,7 @@ TEST_CASE("seprank-check --bundle verifies a bundle and rejects its edits with t
   Bundle bundle(dir.path / "bundle");
   const Checked ok = bundle.check();
   CHECK(ok.exit_code == 0);
-  CHECK(ok.line == "VERIFIED: bundle of 6 verdicts (3 PROVEN, 1 REFUTED), 9 pieces of evidence checked");
+  CHECK(ok.line == "VERIFIED: bundle of 7 verdicts (3 PROVEN, 1 TRIVIAL, 1 REFUTED), 9 pieces of evidence checked");
 
   // Each edit of the manifest, then the manifest restored.
   const Json original = bundle.manifest;
@@ -569,6 +572,24 @@ TEST_CASE("seprank-check --bundle verifies a bundle and rejects its edits with t
   edited([](Bundle& b) { b.manifest["summary"]["proven"] = 2; }, 1, "a summary count");
   edited([](Bundle& b) { b.manifest["summary"]["evidence_checked"] = 9; }, 1, "evidence_checked counts files");
   edited([](Bundle& b) { b.manifest["summary"]["ok"] = true; }, 1, "ok with a REFUTED verdict");
+  // TRIVIAL exactly when L <= 1 and U is absent, and then with no numbers and no evidence.
+  edited([](Bundle& b) { b.entry(6)["verdict"] = "PROVEN"; b.manifest["summary"]["proven"] = 4;
+                         b.manifest["summary"]["trivial"] = 0; }, 1, "TRIVIAL turned PROVEN");
+  edited([](Bundle& b) { b.entry(0)["lower"] = {{"expression", "1"}, {"value", "1"}}; }, 1,
+         "PROVEN with evidence, but L = 1 and no U: TRIVIAL");
+  edited([](Bundle& b) { b.entry(0)["lower"] = {{"expression", "0"}, {"value", "0"}}; }, 1, "PROVEN with L = 0");
+  edited([](Bundle& b) { b.entry(6)["lower"] = {{"expression", "2"}, {"value", "2"}}; }, 1, "TRIVIAL with L = 2");
+  edited([](Bundle& b) { b.entry(6)["upper"] = {{"expression", "8"}, {"value", "8"}}; }, 1, "TRIVIAL with an upper bound");
+  edited([](Bundle& b) {
+           for (const char* key : {"certified_rank", "min_cut", "certificate", "certificate_sha256", "cut_witness",
+                                   "cut_witness_sha256"})
+             b.entry(6)[key] = b.entry(0)[key];
+         }, 1, "TRIVIAL with numbers and their evidence");
+  edited([](Bundle& b) { b.entry(3)["verdict"] = "TRIVIAL"; b.manifest["summary"]["proven"] = 2;
+                         b.manifest["summary"]["trivial"] = 2; b.manifest["summary"]["evidence_checked"] = 3; }, 1,
+         "a consistency claim (no bound) turned TRIVIAL");
+  edited([](Bundle& b) { b.manifest["summary"]["trivial"] = 0; }, 1, "the TRIVIAL count");
+  edited([](Bundle& b) { b.manifest["summary"].erase("trivial"); }, 2, "a summary without the TRIVIAL count");
   // Malformed (2): the form of the bundle.
   edited([](Bundle& b) { b.entry(0)["certificate_sha256"] = std::string(64, '0'); }, 2, "an evidence hash");
   edited([](Bundle& b) { b.manifest["theorems"][0]["file_sha256"] = std::string(64, '0'); }, 2, "a theorem hash");
@@ -590,7 +611,8 @@ TEST_CASE("seprank-check --bundle verifies a bundle and rejects its edits with t
   edited([](Bundle& b) { b.manifest["theorems"][0]["id"] = "T 1"; }, 2, "an ID with a space");
   edited([](Bundle& b) { b.manifest["prime"] = 100; }, 2, "a prime that is not prime");
   edited([](Bundle& b) { b.manifest["summary"]["ok"] = 0; }, 2, "a summary of the wrong type");
-  edited([](Bundle& b) { b.manifest["format_version"] = 2; }, 2, "another format version");
+  edited([](Bundle& b) { b.manifest["format_version"] = 3; }, 2, "another format version");
+  edited([](Bundle& b) { b.manifest["format_version"] = 1; }, 2, "version 1, from before TRIVIAL");
 
   // Bytes of the manifest itself, and of the directory.
   bundle.save(original);

@@ -74,9 +74,11 @@ TEST_CASE("verify: every PROVEN and REFUTED verdict rests on evidence the indepe
 
 TEST_CASE("bundle: both checkers verify a bundle, and reject every single edit that changes a claim") {
   const fs::path dir = fresh_dir("mutants");
-  // A small true statement with lower and exact claims and N/A instances, and two false ones (REFUTED
-  // verdicts backed by a witness and by a certificate).
+  // A small true statement with lower and exact claims and N/A instances, one with a TRIVIAL
+  // entry beside a PROVEN one on the same network, and two false ones (REFUTED verdicts backed by
+  // a witness and by a certificate).
   const auto made = run(seprank_command("verify " + source_dir + "/tests/data/bundle-sample.toml " + source_dir +
+                                        "/tests/data/bundle-trivial.toml " + source_dir +
                                         "/tests/data/false-lower-nonoverlapping.toml " + source_dir +
                                         "/tests/data/false-upper.toml --bundle '" + dir.string() + "'"));
   REQUIRE(made.exit_code == 1);  // the false statements are REFUTED
@@ -97,7 +99,7 @@ TEST_CASE("bundle: both checkers verify a bundle, and reject every single edit t
   };
   std::vector<Mutant> mutants;
   // Entries by kind, found in the manifest itself.
-  std::vector<std::pair<std::size_t, std::size_t>> proven_lower, proven_upper, with_certificate, with_witness, na;
+  std::vector<std::pair<std::size_t, std::size_t>> proven_lower, proven_upper, with_certificate, with_witness, na, trivial;
   const auto& theorems = manifest["theorems"];
   for (std::size_t t = 0; t < theorems.size(); ++t)
     for (std::size_t e = 0; e < theorems[t]["entries"].size(); ++e) {
@@ -107,12 +109,32 @@ TEST_CASE("bundle: both checkers verify a bundle, and reject every single edit t
       if (!entry["certificate"].is_null()) with_certificate.push_back({t, e});
       if (!entry["cut_witness"].is_null()) with_witness.push_back({t, e});
       if (entry["verdict"] == "N/A") na.push_back({t, e});
+      if (entry["verdict"] == "TRIVIAL") trivial.push_back({t, e});
     }
   REQUIRE(proven_lower.size() >= 8);
   REQUIRE(proven_upper.size() >= 3);
   REQUIRE(with_certificate.size() >= 8);
   REQUIRE(with_witness.size() >= 8);
   REQUIRE(!na.empty());
+  // bundle-trivial.toml: claim 1 on instance 1 TRIVIAL, claim 2 on instance 1 PROVEN with rank 1 = min-cut 1
+  // on the same network and partition.
+  REQUIRE(trivial.size() == 1);
+  const auto trivial_at = trivial[0];
+  REQUIRE(theorems[trivial_at.first]["id"] == "BUNDLE-TRIVIAL");
+  const auto exact_at = std::pair<std::size_t, std::size_t>{trivial_at.first, trivial_at.second + 1};
+  {
+    const auto& t = theorems[trivial_at.first]["entries"][trivial_at.second];
+    const auto& x = theorems[exact_at.first]["entries"][exact_at.second];
+    REQUIRE(t["lower"]["value"] == "1");
+    REQUIRE(t["certified_rank"].is_null());
+    REQUIRE(t["min_cut"].is_null());
+    REQUIRE(t["certificate"].is_null());
+    REQUIRE(t["cut_witness"].is_null());
+    REQUIRE(x["verdict"] == "PROVEN");
+    REQUIRE(x["certified_rank"] == "1");
+    REQUIRE(x["architecture"] == t["architecture"]);
+    REQUIRE(x["partition"] == t["partition"]);
+  }
   const auto entry_of = [](nlohmann::ordered_json& m, std::pair<std::size_t, std::size_t> at) -> nlohmann::ordered_json& {
     return m["theorems"][at.first]["entries"][at.second];
   };
@@ -151,8 +173,17 @@ TEST_CASE("bundle: both checkers verify a bundle, and reject every single edit t
     mutants.push_back({"PROVEN turned REFUTED", 1, [=](nlohmann::ordered_json& m) { entry_of(m, at)["verdict"] = "REFUTED"; }, {}});
   }
   // Evidence swapped between two claims with different networks (path and hash together).
+  // (Two claims on one network, as in bundle-trivial.toml, have byte-identical certificates: a
+  // swap of those changes nothing, so b is the first from the end with other bytes.)
+  const auto sha_of = [&](std::pair<std::size_t, std::size_t> at) {
+    return manifest["theorems"][at.first]["entries"][at.second]["certificate_sha256"];
+  };
   for (std::size_t k = 0; k + 1 < with_certificate.size() && k < 5; ++k) {
-    const auto a = with_certificate[k], b = with_certificate[with_certificate.size() - 1 - k];
+    const auto a = with_certificate[k];
+    std::size_t j = with_certificate.size() - 1 - k;
+    while (j > k && sha_of(with_certificate[j]) == sha_of(a)) --j;
+    REQUIRE(j > k);
+    const auto b = with_certificate[j];
     mutants.push_back({"certificates swapped between entries", 1, [=](nlohmann::ordered_json& m) {
                          std::swap(entry_of(m, a)["certificate"], entry_of(m, b)["certificate"]);
                          std::swap(entry_of(m, a)["certificate_sha256"], entry_of(m, b)["certificate_sha256"]);
@@ -191,10 +222,48 @@ TEST_CASE("bundle: both checkers verify a bundle, and reject every single edit t
   mutants.push_back({"an entry removed (summary no longer adds up)", 1, [](nlohmann::ordered_json& m) {
                        m["theorems"][0]["entries"].erase(0);
                      }, {}});
-  mutants.push_back({"format version", 2, [](nlohmann::ordered_json& m) { m["format_version"] = 2; }, {}});
+  mutants.push_back({"format version", 2, [](nlohmann::ordered_json& m) { m["format_version"] = 3; }, {}});
   mutants.push_back({"prime changed", 1, [](nlohmann::ordered_json& m) { m["prime"] = 1000003; }, {}});
   if (!na.empty())
     mutants.push_back({"N/A turned PROVEN", 1, [=](nlohmann::ordered_json& m) { entry_of(m, na[0])["verdict"] = "PROVEN"; }, {}});
+  // TRIVIAL: exactly when the lower bound is <= 1 and there is no upper bound, with no numbers.
+  const auto as_proven = [](nlohmann::ordered_json& m) {
+    m["summary"]["proven"] = m["summary"]["proven"].get<int>() + 1;
+    m["summary"]["trivial"] = m["summary"]["trivial"].get<int>() - 1;
+  };
+  mutants.push_back({"TRIVIAL turned PROVEN", 1, [=](nlohmann::ordered_json& m) {
+                       entry_of(m, trivial_at)["verdict"] = "PROVEN";
+                       as_proven(m);
+                     }, {}});
+  // Evidence that would have proven it under format 1 (rank >= 1 on this very network), still rejected.
+  mutants.push_back({"TRIVIAL turned PROVEN with valid evidence (rank 1, min-cut 1)", 1, [=](nlohmann::ordered_json& m) {
+                       auto& entry = entry_of(m, trivial_at);
+                       for (const char* key : {"certified_rank", "min_cut", "certificate", "certificate_sha256",
+                                               "cut_witness", "cut_witness_sha256"})
+                         entry[key] = entry_of(m, exact_at)[key];
+                       entry["verdict"] = "PROVEN";
+                       as_proven(m);
+                       m["summary"]["evidence_checked"] = m["summary"]["evidence_checked"].get<int>() + 1;
+                     }, {}});
+  mutants.push_back({"TRIVIAL with valid evidence, still TRIVIAL", 1, [=](nlohmann::ordered_json& m) {
+                       auto& entry = entry_of(m, trivial_at);
+                       for (const char* key : {"certified_rank", "min_cut", "certificate", "certificate_sha256",
+                                               "cut_witness", "cut_witness_sha256"})
+                         entry[key] = entry_of(m, exact_at)[key];
+                     }, {}});
+  mutants.push_back({"a TRIVIAL row with lower 2", 1, [=](nlohmann::ordered_json& m) {
+                       entry_of(m, trivial_at)["lower"]["value"] = "2";
+                     }, {}});
+  for (std::size_t k = 0; k < 3; ++k) {
+    const auto at = proven_lower[(k * 5 + 1) % proven_lower.size()];
+    mutants.push_back({"PROVEN turned TRIVIAL", 1, [=](nlohmann::ordered_json& m) {
+                         entry_of(m, at)["verdict"] = "TRIVIAL";
+                         m["summary"]["proven"] = m["summary"]["proven"].get<int>() - 1;
+                         m["summary"]["trivial"] = m["summary"]["trivial"].get<int>() + 1;
+                       }, {}});
+  }
+  mutants.push_back({"the TRIVIAL count", 1, [](nlohmann::ordered_json& m) { m["summary"]["trivial"] = 0; }, {}});
+  mutants.push_back({"format version 1 (before TRIVIAL)", 2, [](nlohmann::ordered_json& m) { m["format_version"] = 1; }, {}});
   REQUIRE(mutants.size() >= 50);
 
   const fs::path work = fresh_dir("mutant");

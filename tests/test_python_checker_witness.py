@@ -211,7 +211,11 @@ def test_expressions(module):
                 ((4, None, 4, 3), "REFUTED"), ((None, 8, 4, 8), "PROVEN"), ((None, 8, 9, 16), "REFUTED"),
                 ((None, 8, 4, 16), "CONSISTENT"), ((None, 8, None, 16), "SKIPPED"), ((None, 8, None, None), "SKIPPED"),
                 ((None, None, 4, 8), "PROVEN"), ((None, None, 4, None), "SKIPPED"), ((4, 4, 4, 4), "PROVEN"),
-                ((4, 4, 3, 8), "UNCONFIRMED"), ((4, 4, 4, 8), "CONSISTENT"), ((4, 4, 5, 8), "REFUTED")]
+                ((4, 4, 3, 8), "UNCONFIRMED"), ((4, 4, 4, 8), "CONSISTENT"), ((4, 4, 5, 8), "REFUTED"),
+                # a lower bound <= 1 and no upper bound: TRIVIAL whatever the numbers
+                ((1, None, None, None), "TRIVIAL"), ((1, None, 4, 8), "TRIVIAL"), ((0, None, 0, 8), "TRIVIAL"),
+                ((-2, None, None, None), "TRIVIAL"), ((2, None, None, None), "SKIPPED"), ((2, None, 2, 8), "PROVEN"),
+                ((1, 1, 1, 1), "PROVEN"), ((1, 8, None, 16), "SKIPPED")]
     for numbers, value in verdicts:
         T.check(module.verdict_of(*numbers) == value, f"verdict_of{numbers}: {module.verdict_of(*numbers)}, expected {value}")
 
@@ -443,6 +447,27 @@ def test_bundles(seprank, seprank_check, work, bundle=None):
     edited("a changed parameter", 1, lambda m, d: entry(m, first)["parameters"].update(M="3"), ".parameters:",
            python_only=True)
     edited("a missing key", 2, lambda m, d: entry(m, first).pop("min_cut"), "min_cut")
+    # TRIVIAL (C2's C = 1 instances: lower bound 1, no upper bound), counted apart.
+    trivial = next(e for e in entries if e["verdict"] == "TRIVIAL")
+    T.check(trivial["lower"]["value"] in ("0", "1") and trivial["upper"] is None and trivial["certified_rank"] is None
+            and trivial["min_cut"] is None and trivial["certificate"] is None and trivial["cut_witness"] is None,
+            f"a TRIVIAL entry of the C2 bundle records a bound <= 1 and nothing else: {trivial}")
+    T.check(manifest["summary"]["trivial"] == sum(e["verdict"] == "TRIVIAL" for e in entries) > 0,
+            "the C2 bundle's summary counts its TRIVIAL entries")
+
+    def trivial_as_proven(m, d):
+        entry(m, trivial).update(verdict="PROVEN")
+        m["summary"].update(proven=m["summary"]["proven"] + 1, trivial=m["summary"]["trivial"] - 1)
+    edited("TRIVIAL turned PROVEN", 1, trivial_as_proven, ".verdict:")
+    edited("a TRIVIAL row with lower 2", 1, lambda m, d: entry(m, trivial)["lower"].update(value="2"), "lower.value")
+
+    def proven_as_trivial(m, d):
+        entry(m, first).update(verdict="TRIVIAL")
+        m["summary"].update(proven=m["summary"]["proven"] - 1, trivial=m["summary"]["trivial"] + 1)
+    edited("PROVEN turned TRIVIAL", 1, proven_as_trivial, "TRIVIAL")
+    edited("the TRIVIAL count", 1, lambda m, d: m["summary"].update(trivial=0), "summary.trivial")
+    edited("a summary without the TRIVIAL count", 2, lambda m, d: m["summary"].pop("trivial"), "summary")
+    edited("format version 1, from before TRIVIAL", 2, lambda m, d: m.update(format_version=1), "format_version")
     edited("an unknown verdict", 2, lambda m, d: entry(m, first).update(verdict="TRUE"), ".verdict:")
     code, line = python_checker("--bundle", os.path.join(work, "no such bundle"))
     T.check(code == 3, f"a missing bundle directory: exit {code} ({line})")

@@ -45,7 +45,16 @@ TEST_CASE("verdict: the rules of docs/theorem-format.md as a table") {
       {"neither number: skipped", q(4), none, none, none, Status::skipped, false, false, {}},
       {"a lower bound of 5/2 needs rank 3", Rational(5, 2), none, q(8), 2, Status::unconfirmed, false,
        false, {VerdictReason::rank_below_lower}},
-      {"rank 0 meets a lower bound of 0", q(0), none, q(8), 0, Status::proven, true, false, {}},
+      {"a lower bound of 2 is not trivial", q(2), none, q(8), 2, Status::proven, true, false, {}},
+      // a lower bound <= 1 without an upper bound: TRIVIAL whatever the numbers, resting on nothing
+      {"lower 1, no numbers: trivial", q(1), none, none, none, Status::trivial, false, false, {}},
+      {"lower 1, rank and min-cut ignored: trivial", q(1), none, q(8), 4, Status::trivial, false, false, {}},
+      {"lower 0 with rank 0: trivial", q(0), none, q(8), 0, Status::trivial, false, false, {}},
+      {"a negative lower bound: trivial", q(-3), none, none, none, Status::trivial, false, false, {}},
+      {"a lower bound of 1/2 (ceiling 1): trivial", Rational(1, 2), none, none, none, Status::trivial, false, false, {}},
+      {"a lower bound of 3/2 (ceiling 2) is not trivial", Rational(3, 2), none, q(8), 1, Status::unconfirmed, false,
+       false, {VerdictReason::rank_below_lower}},
+      {"lower 1 with an upper bound is not trivial", q(1), q(1), q(1), 1, Status::proven, true, true, {}},
       // upper claims
       {"min-cut within the upper bound", none, q(8), q(8), 2, Status::proven, false, true, {}},
       {"min-cut within it, too large to rank", none, q(8), q(4), none, Status::proven, false, true, {}},
@@ -75,15 +84,18 @@ TEST_CASE("verdict: the rules of docs/theorem-format.md as a table") {
   };
   for (const Row& row : rows) {
     CAPTURE(row.what);
+    // TRIVIAL exactly when the claim states a lower bound <= 1 and no upper bound.
+    CHECK(seprank::is_trivial_claim(row.lower, row.upper) == (row.status == Status::trivial));
     const seprank::ClaimVerdict v = seprank::decide_verdict(row.lower, row.upper, row.cut, row.rank);
     CHECK(seprank::to_string(v.status) == seprank::to_string(row.status));
     CHECK(v.rests_on_certificate == row.on_certificate);
     CHECK(v.rests_on_witness == row.on_witness);
     CHECK(v.reasons == row.reasons);
     // The certificate is written as the claim's proof or as a counterexample, never both ways.
-    CHECK(v.certifies_lower == (row.lower && row.rank && Rational(*row.rank) >= *row.lower &&
-                                !(row.cut && *row.cut < *row.lower)));
+    CHECK(v.certifies_lower == (row.status != Status::trivial && row.lower && row.rank &&
+                                Rational(*row.rank) >= *row.lower && !(row.cut && *row.cut < *row.lower)));
     CHECK(v.counterexample_to_upper == (std::find(row.reasons.begin(), row.reasons.end(),
                                                   VerdictReason::rank_above_upper) != row.reasons.end()));
   }
+  CHECK(seprank::to_string(Status::trivial) == "TRIVIAL");
 }

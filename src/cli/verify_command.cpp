@@ -251,7 +251,8 @@ int verify_command(int argc, const char* const* argv) {
   } else {
     const auto n = [&](const char* key) { return summary[key].get<std::int64_t>(); };
     out << "\nsummary" << (shard ? " of shard " + to_string(*shard) : "") << ": " << n("theorems")
-              << " theorems, " << n("checks") << " checks: " << n("proven") << " PROVEN, " << n("consistent")
+              << " theorems, " << n("checks") << " checks: " << n("proven") << " PROVEN, " << n("trivial")
+              << " TRIVIAL (nothing to prove), " << n("consistent")
               << " CONSISTENT, " << n("unconfirmed") << " UNCONFIRMED, " << n("refuted") << " REFUTED, "
               << n("skipped") << " SKIPPED, " << n("not_applicable") << " N/A (hypothesis false); slowest "
               << seconds_text(slowest) << " (" << slowest_name << ")\n"

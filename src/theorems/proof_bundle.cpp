@@ -204,6 +204,7 @@ void write_proof_bundle(const std::string& dir, const std::vector<TheoremFile>& 
   nlohmann::ordered_json summary;
   summary["checks"] = checks;
   summary["proven"] = counts["PROVEN"];
+  summary["trivial"] = counts["TRIVIAL"];
   summary["consistent"] = counts["CONSISTENT"];
   summary["unconfirmed"] = counts["UNCONFIRMED"];
   summary["refuted"] = counts["REFUTED"];

@@ -7,6 +7,7 @@ namespace seprank {
 std::string to_string(Status s) {
   switch (s) {
     case Status::proven: return "PROVEN";
+    case Status::trivial: return "TRIVIAL";
     case Status::consistent: return "CONSISTENT";
     case Status::unconfirmed: return "UNCONFIRMED";
     case Status::refuted: return "REFUTED";
@@ -16,9 +17,17 @@ std::string to_string(Status s) {
   return "?";
 }
 
+bool is_trivial_claim(const std::optional<Rational>& lower, const std::optional<Rational>& upper) {
+  return lower && !upper && *lower <= Rational(1);
+}
+
 ClaimVerdict decide_verdict(const std::optional<Rational>& lower, const std::optional<Rational>& upper,
                             const std::optional<Rational>& cut, const std::optional<std::int64_t>& rank) {
   ClaimVerdict v;
+  if (is_trivial_claim(lower, upper)) {
+    v.status = Status::trivial;
+    return v;
+  }
   std::vector<Status> parts;  // one per part of the claim
   if (lower) {
     if (cut && *cut < *lower) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <utility>
 
 #include "seprank/analysis/rank_analysis.hpp"
 #include "seprank/bounds/cut_witness.hpp"
@@ -93,6 +94,19 @@ nlohmann::ordered_json checked_certificate(const RankComputation& best, const Ra
   return doc;
 }
 
+// The claimed bounds' values on an instance (a lower bound's ceiling, an upper bound's floor);
+// bounds may use the partition's sizes as well as the instance's parameters.
+std::pair<std::optional<Rational>, std::optional<Rational>> claimed_bounds(const ClaimSpec& c, const Parameters& p,
+                                                                           const Partition& partition) {
+  Parameters with_sizes = p;
+  with_sizes["size_I"] = Rational(static_cast<std::int64_t>(partition.I.size()));
+  with_sizes["size_J"] = Rational(static_cast<std::int64_t>(partition.J.size()));
+  std::optional<Rational> lower, upper;
+  if (c.lower) lower = c.lower->evaluate_number(with_sizes).ceil();
+  if (c.upper) upper = c.upper->evaluate_number(with_sizes).floor();
+  return {lower, upper};
+}
+
 ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Instance& instance,
                         std::size_t instance_index, const VerifyOptions& options) {
   const auto start = std::chrono::steady_clock::now();
@@ -109,21 +123,17 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
   out.architecture = describe(request.arch) + ", " + request.partition;
   resolve_geometry(request.arch);  // first: the partition walks positions it has not checked
   const Partition partition = make_partition(request.partition, request.arch);
-  // Bounds may use the partition's sizes as well as the instance's parameters.
-  Parameters with_sizes = p;
-  with_sizes["size_I"] = Rational(static_cast<std::int64_t>(partition.I.size()));
-  with_sizes["size_J"] = Rational(static_cast<std::int64_t>(partition.J.size()));
-  std::optional<Rational> lower, upper;
-  if (c.lower) {
-    lower = c.lower->evaluate_number(with_sizes).ceil();
-    out.claimed_lower = lower->to_string();
-  }
-  if (c.upper) {
-    upper = c.upper->evaluate_number(with_sizes).floor();
-    out.claimed_upper = upper->to_string();
-  }
+  const auto [lower, upper] = claimed_bounds(c, p, partition);
+  if (lower) out.claimed_lower = lower->to_string();
+  if (upper) out.claimed_upper = upper->to_string();
   out.network = architecture_without_weights_json(request.arch, true);
   out.partition = {{"I", partition.I}, {"spec", canonical_partition_spec(partition.spec, partition.I)}};
+  if (is_trivial_claim(lower, upper)) {  // decided from the claim alone: no rank, no min-cut, no evidence
+    out.status = decide_verdict(lower, upper, std::nullopt, std::nullopt).status;
+    out.note = "lower bound <= 1 and no upper bound: nothing to prove";
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return out;
+  }
   // The analysis step: the min-cut, then the tries a lower claim is allowed (new seeds, the
   // same prime) until the rank reaches it; rank <= min-cut is checked on every try (D1).
   const std::string where = t.path + ": " + out.architecture;
@@ -238,6 +248,11 @@ void require_evidence_format_limits(const TheoremFile& t, const VerifyOptions& o
       if (!h.expression.evaluate_bool(instance.parameters)) return;  // N/A: no evidence
     const RankRequest request = request_for(claim, instance.parameters, options);
     resolve_geometry(request.arch);
+    const auto [lower, upper] = claimed_bounds(claim, instance.parameters, make_partition(request.partition, request.arch));
+    if (is_trivial_claim(lower, upper)) {  // TRIVIAL: no evidence, but a bundle records the network
+      require_witness_format_limits(request.arch);
+      return;
+    }
     // Every verdict may rest on a certificate and a cut witness.
     require_certificate_format_limits(request.arch);
     require_witness_format_limits(request.arch);

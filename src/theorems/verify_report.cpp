@@ -15,8 +15,9 @@ struct StatusKey {
   const char* key;
 };
 constexpr StatusKey status_keys[] = {
-    {Status::proven, "proven"},   {Status::consistent, "consistent"}, {Status::unconfirmed, "unconfirmed"},
-    {Status::refuted, "refuted"}, {Status::skipped, "skipped"},       {Status::not_applicable, "not_applicable"},
+    {Status::proven, "proven"},           {Status::trivial, "trivial"}, {Status::consistent, "consistent"},
+    {Status::unconfirmed, "unconfirmed"}, {Status::refuted, "refuted"}, {Status::skipped, "skipped"},
+    {Status::not_applicable, "not_applicable"},
 };
 
 // The status a claim's object names.

@@ -1,4 +1,4 @@
-// Proof bundles (docs/proof-bundle.md, version 1): every verdict of a `verify` run, with the
+// Proof bundles (docs/proof-bundle.md, version 2): every verdict of a `verify` run, with the
 // certificate and the cut witness behind its numbers, for the checkers to re-check.
 #pragma once
 
@@ -11,7 +11,8 @@
 
 namespace seprank {
 
-inline constexpr int proof_bundle_format_version = 1;
+// 2: the TRIVIAL verdict and summary.trivial (version 1 bundles called those rows PROVEN).
+inline constexpr int proof_bundle_format_version = 2;
 
 struct BundleRun {
   std::uint64_t prime = 0;

@@ -12,8 +12,15 @@
 namespace seprank {
 
 // not_applicable: a hypothesis is false, so the instance is outside the statement.
-enum class Status { proven, consistent, unconfirmed, refuted, skipped, not_applicable };
-std::string to_string(Status s);  // "PROVEN", "CONSISTENT", "UNCONFIRMED", "REFUTED", "SKIPPED", "N/A"
+// trivial: the claim states a lower bound <= 1 and no upper bound, so there is nothing to prove
+// (docs/theorem-format.md); counted apart from PROVEN, and decided without a rank or evidence.
+enum class Status { proven, trivial, consistent, unconfirmed, refuted, skipped, not_applicable };
+// "PROVEN", "TRIVIAL", "CONSISTENT", "UNCONFIRMED", "REFUTED", "SKIPPED", "N/A"
+std::string to_string(Status s);
+
+// A claim with a lower bound <= 1 (its ceiling, as verify evaluates it) and no upper bound: it
+// says at most that the matrix is not zero, and is TRIVIAL whatever the numbers.
+bool is_trivial_claim(const std::optional<Rational>& lower, const std::optional<Rational>& upper);
 
 // Why a part of the claim is not PROVEN (the run words each as a note).
 enum class VerdictReason {
@@ -36,7 +43,8 @@ struct ClaimVerdict {
 // lower/upper: the claimed bounds (absent when the claim has none); cut: the min-cut bound
 // (absent when the unrolled network was beyond its limit); rank: the best certified rank
 // (absent when the matrix was too large to assemble). With neither bound the claim is D1's
-// consistency check, PROVEN when both numbers exist (the run has checked rank <= cut).
+// consistency check, PROVEN when both numbers exist (the run has checked rank <= cut). A trivial
+// claim (is_trivial_claim) is TRIVIAL, resting on nothing, before any number is looked at.
 ClaimVerdict decide_verdict(const std::optional<Rational>& lower, const std::optional<Rational>& upper,
                             const std::optional<Rational>& cut, const std::optional<std::int64_t>& rank);
 

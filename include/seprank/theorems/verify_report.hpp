@@ -11,8 +11,9 @@
 
 namespace seprank {
 
-// The schema of the document; merge reads only shards of this schema.
-inline constexpr int verify_schema_version = 1;
+// The schema of the document; merge reads only shards of this schema. 2: the TRIVIAL status and
+// summary.trivial (rows schema 1 called PROVEN).
+inline constexpr int verify_schema_version = 2;
 
 // {"schema_version", "command": "verify", "prime", "theorems", "summary": verify_summary(theorems)}.
 nlohmann::json verify_document(std::uint64_t prime, nlohmann::json theorems);
