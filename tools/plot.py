@@ -10,19 +10,32 @@
       the exact rank (rank, or exact_rank_mod_p), the float rank (compare outputs), the min-cut
       upper bound and the claimed bound as lines. EXPR is a Python expression in M, R, N, C, L
       (e.g. "M**(R-1)").
+  plot.py exponent -o exponent.png --theorem ID [--claim NAME] --x PARAM [--fix P=V]... [--title T]
+                   [--xlabel T] VERIFY.json
+      (c) log2 of the certified rank against one parameter of a theorem file, from
+      `seprank verify FILE --json`: the claimed lower bound, the claimed upper bound (when the
+      claim has one) and the min-cut as lines. The rows drawn are the claim's whose parameters
+      equal every --fix; the series must then have one row per value of PARAM (else the
+      parameters left free are named and nothing is drawn). N/A rows are left out; TRIVIAL rows
+      (no rank computed) show their claimed bound only.
 
-Needs Python 3 and matplotlib (Debian: python3-matplotlib). Only the standard library and
-matplotlib are used; the JSON files are read as they are.
+Needs Python 3 and matplotlib (Debian: python3-matplotlib) to draw; reading the JSON files
+needs only the standard library, which the exponent mode's tests use without matplotlib.
 """
 import argparse
 import json
 import math
 import sys
 
-import matplotlib
 
-matplotlib.use("Agg")  # files only, no display
-import matplotlib.pyplot as plt  # noqa: E402
+def pyplot():
+    """matplotlib.pyplot, for files only (no display); imported when something is drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
 
 
 def load(path):
@@ -44,6 +57,7 @@ def describe(j):
 
 
 def spectrum(args):
+    plt = pyplot()
     runs = [load(p) for p in args.files]
     fig, axes = plt.subplots(1, len(runs), figsize=(4.6 * len(runs), 3.9), squeeze=False)
     for ax, j in zip(axes[0], runs):
@@ -96,6 +110,7 @@ def x_value(j, axis):
 
 
 def sweep(args):
+    plt = pyplot()
     runs = [load(p) for p in args.files]
     m = runs[0]["architecture"]["templates"]
     log_m = lambda v: math.log(v, m) if v and float(v) > 0 else float("nan")  # noqa: E731
@@ -146,6 +161,90 @@ def sweep(args):
     fig.savefig(args.output, dpi=args.dpi)
 
 
+def parameters_of(text):
+    """verify --json's "C=2 M=2 N=8" -> {"C": "2", "M": "2", "N": "8"} (values kept exact, as text)."""
+    return dict(item.split("=", 1) for item in text.split())
+
+
+def number(text):
+    """A bound or a min-cut as verify --json writes it: "" (none) -> None, else an int."""
+    return None if text in ("", None) else int(text)
+
+
+def exponent_series(doc, theorem, claim, x, fixed):
+    """The rows of `claim` (None: the file's only claim) of theorem `theorem` in a verify --json
+    document whose parameters equal `fixed` (name -> text), sorted by parameter x: a list of
+    {"x", "rank", "lower", "upper", "cut", "status"} (ints or None). Raises ValueError naming
+    what is wrong: no such theorem or claim, no rows, or two rows at one x (the free parameters)."""
+    if doc.get("command") != "verify":
+        raise ValueError(f"a {doc.get('command')!r} output given, need `seprank verify --json`")
+    found = [t for t in doc["theorems"] if t["id"] == theorem]
+    if not found:
+        raise ValueError(f"no theorem {theorem!r} in the verify output (it has {[t['id'] for t in doc['theorems']]})")
+    names = sorted({n for i in found[0]["instances"] for n in i["claim_names"]})
+    if claim is None and len(names) > 1:
+        raise ValueError(f"theorem {theorem} has several claims: name one with --claim ({names})")
+    if claim is not None and claim not in names:
+        raise ValueError(f"theorem {theorem} has no claim {claim!r} (it has {names})")
+    rows, free = {}, set()
+    for instance in found[0]["instances"]:
+        p = parameters_of(instance["parameters"])
+        if x not in p or any(p.get(k) != v for k, v in fixed.items()):
+            continue
+        for name, c in zip(instance["claim_names"], instance["claims"]):
+            if (claim is not None and name != claim) or c["status"] == "N/A":
+                continue
+            at = int(p[x])
+            if at in rows:
+                free |= {k for k in p if k != x and k not in fixed and p[k] != rows[at]["parameters"][k]}
+            rows[at] = {"x": at, "rank": c["certified_lower"], "lower": number(c["claimed_lower"]),
+                        "upper": number(c["claimed_upper"]), "cut": number(c["min_cut"]), "status": c["status"],
+                        "parameters": p}
+    if free:
+        raise ValueError(f"several rows at one {x}: fix {sorted(free)} with --fix")
+    if not rows:
+        raise ValueError(f"no row of theorem {theorem} has {x} and the parameters {fixed}")
+    return [{k: v for k, v in rows[at].items() if k != "parameters"} for at in sorted(rows)]
+
+
+def exponent(args):
+    fixed = {}
+    for item in args.fix:
+        name, _, value = item.partition("=")
+        if not name or not value:
+            sys.exit(f"plot.py exponent: --fix {item!r} is not NAME=VALUE")
+        fixed[name] = value
+    try:
+        series = exponent_series(load(args.files[0]), args.theorem, args.claim, args.x, fixed)
+    except ValueError as e:
+        sys.exit(f"plot.py exponent: {args.files[0]}: {e}")
+    plt = pyplot()
+    log2 = lambda v: math.log2(v) if v is not None and v > 0 else float("nan")  # noqa: E731
+    xs = [r["x"] for r in series]
+    fig, ax = plt.subplots(figsize=(6.2, 4.2))
+    ax.plot(xs, [log2(r["cut"]) for r in series], color="tab:purple", lw=4, alpha=0.45,
+            label="min-cut (upper bound, all weights)")
+    if any(r["upper"] is not None for r in series):
+        ax.plot(xs, [log2(r["upper"]) for r in series], color="tab:orange", ls=":", lw=2, label="claimed upper bound")
+    if any(r["lower"] is not None for r in series):
+        ax.plot(xs, [log2(r["lower"]) for r in series], color="tab:green", ls="--", lw=1.5, label="claimed lower bound")
+    ax.plot(xs, [log2(r["rank"]) for r in series], "o", color="tab:blue", ms=7,
+            label="certified rank (mod p, almost all weights)")
+    for r in series:
+        if r["status"] != "PROVEN":
+            ax.annotate(r["status"], (r["x"], log2(r["lower"] if r["rank"] is None else r["rank"])),
+                        textcoords="offset points", xytext=(5, 5), fontsize=7)
+    ax.set_xlabel(args.xlabel or args.x)
+    ax.set_ylabel("log2(rank)")
+    ax.set_xticks(xs)
+    ax.grid(alpha=0.3)
+    fixed_text = ", ".join(f"{k}={v}" for k, v in sorted(fixed.items()))
+    ax.set_title(args.title or f"{args.theorem}{' ' + args.claim if args.claim else ''}: {fixed_text}", fontsize=9)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(args.output, dpi=args.dpi)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -156,11 +255,19 @@ def main():
     b.add_argument("--x", choices=["window", "overlap", "depth"], default="window")
     b.add_argument("--claim", help="claimed rank as a Python expression in M, R, C, N, L")
     b.add_argument("--title")
-    for p in (a, b):
+    c = sub.add_parser("exponent", help="(c) log2(rank) of a theorem's claim against one parameter")
+    c.add_argument("files", nargs=1, metavar="VERIFY.json")
+    c.add_argument("--theorem", required=True, help="the theorem id, e.g. C2")
+    c.add_argument("--claim", help="the claim's name (needed when the file has several)")
+    c.add_argument("--x", required=True, help="the parameter on the x axis, e.g. R")
+    c.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE", help="keep only rows with this value")
+    c.add_argument("--title")
+    c.add_argument("--xlabel", help="the x axis' label (default: the parameter's name)")
+    for p in (a, b, c):
         p.add_argument("-o", "--output", required=True)
         p.add_argument("--dpi", type=int, default=110)
     args = parser.parse_args()
-    {"spectrum": spectrum, "sweep": sweep}[args.command](args)
+    {"spectrum": spectrum, "sweep": sweep, "exponent": exponent}[args.command](args)
 
 
 if __name__ == "__main__":
