@@ -15,6 +15,7 @@ const char* const usage =
     "usage: seprank <command> [options]\n"
     "commands:\n"
     "  verify   check every theorem file (proofs/*.toml) on its instances\n"
+    "  sweep    every architecture of a family: certified rank, min-cut, settled (JSON Lines)\n"
     "  rank     exact rank of a network's grid-tensor matricization\n"
     "  certify  write a certificate that the rank is at least r (checked by seprank-check)\n"
     "  bound    upper bound on the rank for all weights (tensor-network min-cut)\n"
@@ -52,6 +53,7 @@ int run_command(int argc, char** argv) {
   seprank::require_kernel_features();
   // Subcommands see their own name as argv[0].
   if (command == "verify") return seprank::cli::verify_command(argc - 1, argv + 1);
+  if (command == "sweep") return seprank::cli::sweep_command(argc - 1, argv + 1);
   if (command == "rank") return seprank::cli::rank_command(argc - 1, argv + 1);
   if (command == "certify") return seprank::cli::certify_command(argc - 1, argv + 1);
   if (command == "bound") return seprank::cli::bound_command(argc - 1, argv + 1);

@@ -65,11 +65,15 @@ const std::vector<OptionRow>& table() {
        "run shard i of n (i/n, 1 <= i <= n): the work units whose 0-based global index k has k mod n = i - 1"},
       {"inputs", Takes::values, false, nullptr,
        "the shards' outputs of one run: verify --json documents or sweep JSON Lines files"},
+      // sweep.
+      {"family", Takes::value, false, nullptr, "the family file to sweep (docs/sweep-format.md)"},
+      {"list", Takes::nothing, false, nullptr,
+       "print the architectures (index, group, options) without ranking them, and their count on stderr"},
       // Output.
-      // Required by certify (which checks it), optional for verify and merge (stdout).
+      // Required by certify (which checks it), optional for verify, merge and sweep (stdout).
       {"output,o", Takes::value, false, nullptr,
        "file to write (certify: the certificate; verify: the table or --json document; merge: the merged "
-       "output); verify and merge: - for standard output, the default"},
+       "output; sweep: the lines); verify, merge and sweep: - for standard output, the default"},
       {"witness", Takes::value, false, nullptr, "write the cut witness (docs/cut-witness.md) to this file"},
       {"certificates", Takes::value, false, nullptr,
        "write a certificate for every PROVEN lower bound and REFUTED upper bound into this directory"},

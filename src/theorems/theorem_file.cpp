@@ -7,6 +7,7 @@
 
 #include "seprank/support/bounded_read.hpp"
 #include "seprank/support/errors.hpp"
+#include "seprank/support/toml_text.hpp"
 
 namespace seprank {
 
@@ -184,17 +185,7 @@ TheoremFile read_theorem_file(const std::string& path) {
 }
 
 TheoremFile parse_theorem_text(const std::string& text, const std::string& path) {
-  // toml++ skips a byte order mark; Python's tomllib, which re-reads theorem files in proof
-  // bundles, refuses it (as anywhere outside strings and comments): so does seprank.
-  if (text.rfind("\xEF\xBB\xBF", 0) == 0)
-    throw data_error(path + ":1: not valid TOML: the file starts with a UTF-8 byte order mark");
-  toml::table root;
-  try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& e) {
-    throw data_error(path + ":" + std::to_string(e.source().begin.line) + ": not valid TOML: " +
-                     std::string(e.description()));
-  }
+  const toml::table root = parse_toml_text(text, path);
   TableReader r(root, path, "");
   if (r.string("format") != "seprank-theorem") throw data_error(path + ": format must be \"seprank-theorem\"");
   const toml::node* version = root.get("format_version");

@@ -11,6 +11,7 @@
 #include "seprank/analysis/rank_analysis.hpp"
 #include "seprank/bounds/cut_witness.hpp"
 #include "seprank/evidence/certificate.hpp"
+#include "seprank/evidence/checked_certificate.hpp"
 #include "seprank/evidence/format_limits.hpp"
 #include "seprank/evidence/independent_check.hpp"
 #include "seprank/support/atomic_file.hpp"
@@ -75,23 +76,6 @@ void write_certificate(const nlohmann::ordered_json& certificate, const VerifyOp
   const std::string path = (std::filesystem::path(*options.certificates_dir) / (name + ".json")).string();
   write_file_atomically(path, certificate_text(certificate), options.force);
   out.note += (out.note.empty() ? "" : "; ") + std::string("certificate ") + path;
-}
-
-// The certificate of the best rank, verified by the independent checker before anything is
-// concluded from it. Its minor is the one the rank was read from (one assembly and one
-// factorization for both); the checker re-evaluates the minor's entries from the weights.
-nlohmann::ordered_json checked_certificate(const RankComputation& best, const RankRequest& request,
-                                           std::uint64_t seed, const std::string& where) {
-  const CertificateEvidence evidence = best.minor ? certificate_evidence_from(*best.minor, request.prime)
-                                                 : find_certificate_evidence(best.net, request.prime, request.execution);
-  if (evidence.profile.rank != best.rank)
-    throw Error(exit_internal, where + ": the certificate's minor has size " + std::to_string(evidence.profile.rank) +
-                                   " but the rank is " + std::to_string(best.rank) + " (bug)");
-  nlohmann::ordered_json doc = certificate_json(best.net, evidence, {{"seed", seed}});
-  require_certificate_verified(certificate_text(doc),
-                               "rank >= " + std::to_string(best.rank) + " over GF(" + std::to_string(request.prime) + ")",
-                               where);
-  return doc;
 }
 
 // The claimed bounds' values on an instance (a lower bound's ceiling, an upper bound's floor);
