@@ -22,7 +22,7 @@ int digits_within(std::uint64_t m, std::uint64_t limit, int cap) {
 
 std::uint64_t power(std::uint64_t m, int k) {
   std::uint64_t p = 1;
-  for (int i = 0; i < k; ++i) p *= m;  // callers keep m^k <= max_side
+  for (int i = 0; i < k; ++i) p *= m;  // callers keep m^k <= side_limit
   return p;
 }
 
@@ -43,9 +43,9 @@ std::vector<int> nearest(const std::vector<int>& side, const std::vector<int>& o
 
 }  // namespace
 
-SubSelection sub_selection(const Architecture& arch, const Partition& partition, std::uint64_t max_side) {
+SubSelection sub_selection(const Architecture& arch, const Partition& partition, std::uint64_t side_limit) {
   const auto m = static_cast<std::uint64_t>(arch.templates);
-  if (m < 1 || max_side < m) throw std::invalid_argument("sub_selection: needs M >= 1 and max_side >= M");
+  if (m < 1 || side_limit < m) throw std::invalid_argument("sub_selection: needs M >= 1 and side_limit >= M");
   const int size_i = static_cast<int>(partition.I.size()), size_j = static_cast<int>(partition.J.size());
   SubSelection s;
   if (m == 1) {  // a 1 x 1 matrix
@@ -54,8 +54,8 @@ SubSelection sub_selection(const Architecture& arch, const Partition& partition,
     s.rows = s.cols = 1;
     return s;
   }
-  s.vary_I = digits_within(m, max_side, size_i);
-  s.vary_J = digits_within(m, max_side, size_j);
+  s.vary_I = digits_within(m, side_limit, size_i);
+  s.vary_J = digits_within(m, side_limit, size_j);
   s.rows = power(m, s.vary_I);
   s.cols = power(m, s.vary_J);
   if (s.vary_I == size_i && s.vary_J == size_j) return s;

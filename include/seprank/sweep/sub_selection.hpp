@@ -18,10 +18,10 @@ struct SubSelection {
   bool whole() const { return vary == "all"; }
 };
 
-// The whole matrix when M^|I| and M^|J| are both at most `max_side`; otherwise, on each side,
-// the k = min(|side|, floor(log_M max_side)) positions nearest the other side (Chebyshev
+// The whole matrix when M^|I| and M^|J| are both at most `side_limit`; otherwise, on each side,
+// the k = min(|side|, floor(log_M side_limit)) positions nearest the other side (Chebyshev
 // distance between grid cells; ties by the lower linear index), every other position held at
-// template 0 (--fixed-templates 0). Requires max_side >= M.
-SubSelection sub_selection(const Architecture& arch, const Partition& partition, std::uint64_t max_side);
+// template 0 (--fixed-templates 0). Requires side_limit >= M.
+SubSelection sub_selection(const Architecture& arch, const Partition& partition, std::uint64_t side_limit);
 
 }  // namespace seprank
