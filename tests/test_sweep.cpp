@@ -241,6 +241,7 @@ TEST_CASE("sweep: the same bytes on every run and thread count, and --shard i/n 
   const auto exists = run(seprank_command("sweep " + family + " -o " + out));
   CHECK(exists.exit_code == 73);
   CHECK(run(seprank_command("sweep " + family + " -o " + out + " --force")).exit_code == 0);
+  CHECK(run(seprank_command("sweep " + family + " -o - --shard 3/3")).out == run(seprank_command("sweep " + family + " --shard 3/3")).out);
   std::remove(out.c_str());
 }
 

@@ -38,8 +38,9 @@ int sweep_command(int argc, const char* const* argv) {
   o.seed = parse_unsigned(vm, "seed");
   const int threads = threads_from(vm);
   const bool force = vm.count("force") > 0;
-  const std::optional<std::string> output =
+  std::optional<std::string> output =
       vm.count("output") ? std::optional<std::string>(vm["output"].as<std::string>()) : std::nullopt;
+  if (output == "-") output.reset();  // standard output, as for verify and merge
   if (force && !output) throw usage_error("--force applies to -o only");
   if (output && vm.count("list")) throw usage_error("--list prints on stdout; it takes no -o");
 
