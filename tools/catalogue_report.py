@@ -83,7 +83,9 @@ def write_csv(rows, path):
     w = csv.writer(buffer, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for r in rows:
-        w.writerow([str(r[c]).lower() if isinstance(r[c], bool) else cell(r[c]) for c in CSV_COLUMNS])
+        values = [str(r[c]).lower() if isinstance(r[c], bool) else cell(r[c]) for c in CSV_COLUMNS]
+        values[CSV_COLUMNS.index("certified_on")] = "full" if r["certified_on"] == "full matricization" else "sub"
+        w.writerow(values)
     with open(path, "w", encoding="utf-8") as f:
         f.write(buffer.getvalue())
 
@@ -119,7 +121,8 @@ def markdown(rows, family, measured, jsonl_bytes):
     p.append("```\nbash tools/make_catalogue.sh build/seprank\n```\n")
     p.append(f"runs `seprank sweep {family} -o build/catalogue/default.jsonl` ({jsonl_bytes / 1e6:.0f} MB: "
              "not committed), then writes this file and "
-             "`docs/catalogue.csv` (one row per architecture: " + ", ".join(CSV_COLUMNS) + "). The run's fingerprint, "
+             "`docs/catalogue.csv` (one row per architecture: " + ", ".join(CSV_COLUMNS) + "; `certified_on` is `full` "
+             "or `sub`). The run's fingerprint, "
              "on every line:\n")
     p.append(f"```\n{first['fingerprint']}\n```\n")
     if measured:
@@ -168,6 +171,11 @@ def markdown(rows, family, measured, jsonl_bytes):
         obs.append("- By pooling: " + ", ".join(f"{k} {v}" for k, v in sorted(by_pool.items())) + ".")
         off_by_one = sum(1 for _, r in ratios if r["min_cut"] - r["certified_rank"] == 1)
         obs.append(f"- {off_by_one} of them miss the min-cut by exactly 1.")
+    depth0 = [r for r in whole_below if r["depth"] == 0]
+    if depth0:
+        obs.append(f"- With no layer below the global one, {len(depth0)} architectures rank below the min-cut, by "
+                   "sharing: " + ", ".join(f"{k} {v}" for k, v in sorted(collections.Counter(
+                       r["sharing"] for r in depth0).items())) + ".")
     for d in sorted({r["dims"] for r in rows}):
         part = [r for r in rows if r["dims"] == d and r["certified_on"] == "full matricization"]
         below = sum(1 for r in part if not r["settled"])
