@@ -200,7 +200,7 @@ TEST_CASE("the CLI prints docs/model.md's partition as I's linear indices") {
       CAPTURE(spec);
       const std::vector<int> in_i = model::side_i(spec, g), in_j = model::complement(in_i, n);
       const std::string command = network + " --partition " + spec + " --json --threads 1";
-      const auto b = run(seprank_command("bound " + command));
+      const auto b = run(seprank_command("bound " + network + " --partition " + spec + " --json"));
       if (in_i.empty() || in_j.empty()) {
         CHECK(b.exit_code == seprank::exit_data);
         CHECK(run(seprank_command("rank " + command)).exit_code == seprank::exit_data);

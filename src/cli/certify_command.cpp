@@ -4,6 +4,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/network_options.hpp"
+#include "cli/output_file.hpp"
+#include "cli/vary_suggestion.hpp"
 #include "seprank/analysis/rank_analysis.hpp"
 #include "seprank/evidence/certificate.hpp"
 #include "seprank/support/atomic_file.hpp"
@@ -15,13 +17,16 @@ namespace seprank::cli {
 
 
 int certify_command(int argc, const char* const* argv) {
-  const auto options = options_for("Certify options", joined(network_option_names(), {"output", "force", "help"}));
+  const auto options = options_for("Certify options", joined(joined(network_option_names(), weight_option_names()),
+                                                             {"field", "prime", "weight-bound", "threads", "max-memory", "output", "force", "json", "help"}));
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
     std::cout << "usage: seprank certify <rank options> -o FILE [--force]\n"
                  "Writes a certificate (docs/certificate-format.md) that rank >= r over GF(p);\n"
                  "with --field Q the integer weights are reduced mod p first. FILE is written whole\n"
                  "(a kill leaves the previous file or the new one: docs/output-files.md).\n"
+                 "-o - writes the certificate to standard output and the summary to stderr (not with\n"
+                 "--json); a file named - is ./-.\n"
               << options;
     return 0;
   }
@@ -29,22 +34,31 @@ int certify_command(int argc, const char* const* argv) {
   RankRequest request = rank_request_from(vm);
   request.certificate = true;
   const std::string path = vm["output"].as<std::string>();
+  const bool to_stdout = is_standard_output(path);
+  if (to_stdout && vm.count("json"))
+    throw usage_error("-o - writes the certificate to standard output, where --json would write too");
   // Refuse before spending time on the computation (checked again when written).
-  require_writable(path, vm.count("force") > 0);
+  require_output_writable(path, vm.count("force") > 0);
   // What the checkers would reject for size is refused before any work (format limits).
   require_certificate_format_limits(request.arch);
-  const PreparedNetwork net = prepare_network(request);
-  // The min-cut (milliseconds; seconds on huge unrolled networks) only when the size alone
-  // does not keep the rank within max_rank.
-  if (std::min(net.rows, net.cols) > max_rank.value)
-    require_certifiable_rank(net.rows, net.cols, upper_bound_of(net.arch, net.partition).value());
-  const CertificateEvidence evidence = find_certificate_evidence(net, request.prime, request.execution);
+  PreparedNetwork net;
+  CertificateEvidence evidence;
+  try {  // too large a matrix or rank: a strip that fits, if one does
+    net = prepare_network(request);
+    // The min-cut (milliseconds; seconds on huge unrolled networks) only when the size alone
+    // does not keep the rank within max_rank.
+    if (std::min(net.rows, net.cols) > max_rank.value)
+      require_certifiable_rank(net.rows, net.cols, upper_bound_of(net.arch, net.partition).value());
+    evidence = find_certificate_evidence(net, request.prime, request.execution);
+  } catch (const Error& e) {
+    throw with_vary_suggestion(e, request);
+  }
   // The partition's name is recorded (and checked) as partition.spec by certificate_json.
   nlohmann::json info = {{"seed", request.seed},
                          {"architecture", architecture_json(request.arch, request.representation)}};
   if (request.field == Field::rationals) info["integer_weight_bound"] = request.weight_bound;
   const nlohmann::ordered_json doc = certificate_json(net, evidence, info);
-  write_file_atomically(path, certificate_text(doc), vm.count("force") > 0);
+  write_output(path, certificate_text(doc), vm.count("force") > 0);
   if (vm.count("json")) {
     std::cout << nlohmann::json{{"schema_version", 1},
                                 {"command", "certify"},
@@ -58,10 +72,12 @@ int certify_command(int argc, const char* const* argv) {
                      .dump(2)
               << "\n";
   } else {
-    std::cout << "wrote " << path << ": claim rank >= " << evidence.profile.rank << " over GF(" << evidence.prime
-              << ") of the " << net.rows << " x " << net.cols << " matricization\n"
-              << "check it with: seprank-check " << path << "  or  python3 checker/check_certificate.py " << path
-              << "\n";
+    // Beside a certificate on stdout, the summary goes to stderr.
+    std::ostream& o = to_stdout ? std::cerr : std::cout;
+    const std::string shown = to_stdout ? "FILE" : path;
+    o << "wrote " << (to_stdout ? "standard output" : path) << ": claim rank >= " << evidence.profile.rank
+      << " over GF(" << evidence.prime << ") of the " << net.rows << " x " << net.cols << " matricization\n"
+      << "check it with: seprank-check " << shown << "  or  python3 checker/check_certificate.py " << shown << "\n";
   }
   return 0;
 }

@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/network_options.hpp"
 #include "cli/upper_bound_json.hpp"
+#include "cli/vary_suggestion.hpp"
 #include "seprank/support/errors.hpp"
 #include "seprank/comparison/float_compare.hpp"
 
@@ -166,7 +167,8 @@ void print_table(const RankRequest& request, const FloatComparison& c) {
 }  // namespace
 
 int compare_command(int argc, const char* const* argv) {
-  const auto options = options_for("Compare options", joined(network_option_names(), {"weights", "help"}));
+  const auto options = options_for("Compare options", joined(joined(network_option_names(), weight_option_names()),
+                                                             {"weights", "prime", "threads", "max-memory", "json", "help"}));
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
     std::cout << "usage: seprank compare <rank options> [--weights uniform|gaussian] [--json]\n"
@@ -180,7 +182,12 @@ int compare_command(int argc, const char* const* argv) {
   const RankRequest request = rank_request_from(vm);
   if (request.field != Field::gfp) throw usage_error("compare: --field must be gfp (the exact side is ranked mod p)");
   const RealWeightDistribution distribution = parse_distribution(vm["weights"].as<std::string>());
-  const FloatComparison c = compare_float_with_exact(request, distribution);
+  FloatComparison c;
+  try {
+    c = compare_float_with_exact(request, distribution);
+  } catch (const Error& e) {
+    throw with_vary_suggestion(e, request);  // too large: a strip that fits, if one does
+  }
   if (vm.count("json"))
     std::cout << compare_json(request, c).dump(2) << "\n";
   else

@@ -9,6 +9,7 @@
 #include "seprank/support/errors.hpp"
 #include "seprank/rank/exact_rank.hpp"
 #include "seprank/model/network_spec.hpp"
+#include "seprank/theorems/theorem_file.hpp"
 
 namespace po = boost::program_options;
 
@@ -48,25 +49,35 @@ std::uint64_t max_memory_from(const po::variables_map& vm) {
   return mib << 20;
 }
 
+namespace {
+
+// An option's value, or `fallback` when the command does not take it (option_table.hpp: each
+// command accepts only the options it uses).
+std::string text_or(const po::variables_map& vm, const char* name, const std::string& fallback) {
+  return vm.count(name) ? vm[name].as<std::string>() : fallback;
+}
+
+}  // namespace
+
 RankRequest rank_request_from(const po::variables_map& vm) {
   RankRequest r;
   NetworkSpelling spelling;
   spelling.input = vm["input"].as<std::string>();
   spelling.templates = vm["templates"].as<std::string>();
-  spelling.layers = vm["layers"].as<std::string>();
+  spelling.layers = expand_layer_repetitions(vm["layers"].as<std::string>(), "--layers");
   spelling.sharing = vm["sharing"].as<std::string>();
   spelling.padding = vm["padding"].as<std::string>();
   spelling.partition = vm["partition"].as<std::string>();
-  spelling.vary = vm["vary"].as<std::string>();
-  spelling.fixed_templates = vm["fixed-templates"].as<std::string>();
-  spelling.templates_matrix = vm["templates-matrix"].as<std::string>();
+  spelling.vary = text_or(vm, "vary", spelling.vary);
+  spelling.fixed_templates = text_or(vm, "fixed-templates", spelling.fixed_templates);
+  spelling.templates_matrix = text_or(vm, "templates-matrix", spelling.templates_matrix);
   const NetworkSpec spec = parse_network_spelling(spelling, SpellingSource::command_line);
   r.arch = spec.arch;
   r.partition = spec.partition;
   r.vary = spec.vary;
   r.fixed_templates = spec.fixed_templates;
   r.representation = spec.representation;
-  const std::string field = vm["field"].as<std::string>();
+  const std::string field = text_or(vm, "field", "gfp");
   if (field == "gfp")
     r.field = Field::gfp;
   else if (field == "Q" || field == "q")
@@ -77,11 +88,13 @@ RankRequest rank_request_from(const po::variables_map& vm) {
     if (r.field != Field::gfp) throw usage_error("--prime applies to --field gfp only");
     r.prime = prime_from(vm);
   }
-  r.seed = parse_unsigned(vm, "seed");
-  const std::uint64_t bound = parse_unsigned(vm, "weight-bound");
-  if (bound < 1 || bound > (std::uint64_t{1} << 31)) throw data_error("--weight-bound must be in [1, 2^31]");
-  r.weight_bound = static_cast<std::int64_t>(bound);
-  r.execution = ExecutionContext(threads_from(vm), &ProgressDisplay::standard());
+  if (vm.count("seed")) r.seed = parse_unsigned(vm, "seed");
+  if (vm.count("weight-bound")) {
+    const std::uint64_t bound = parse_unsigned(vm, "weight-bound");
+    if (bound < 1 || bound > (std::uint64_t{1} << 31)) throw data_error("--weight-bound must be in [1, 2^31]");
+    r.weight_bound = static_cast<std::int64_t>(bound);
+  }
+  r.execution = ExecutionContext(vm.count("threads") ? threads_from(vm) : 1, &ProgressDisplay::standard());
   r.max_memory_bytes = max_memory_from(vm);
   return r;
 }

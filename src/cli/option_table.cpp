@@ -28,7 +28,8 @@ const std::vector<OptionRow>& table() {
       {"input", Takes::value, true, nullptr, "input shape: N (1D) or HxW (2D, rows x cols)"},
       {"templates", Takes::value, false, "2", "number of templates M"},
       {"layers", Takes::value, true, nullptr,
-       "layers, comma separated: R/S/C for a GC layer, poolR/S for a pooling layer"},
+       "layers, comma separated: R/S/C for a GC layer, poolR/S for a pooling layer; (group)^{count} "
+       "repeats a group, its copies comma separated: (2/1/2)^{8},2/2/1"},
       {"sharing", Takes::value, false, "conv", "weight sharing: conv, local or 1x1"},
       {"padding", Takes::value, false, "valid", "window padding: valid or same"},
       {"partition", Takes::value, false, "left-right",
@@ -73,8 +74,8 @@ const std::vector<OptionRow>& table() {
       // Required by certify (which checks it), optional for verify, merge and sweep (stdout).
       {"output,o", Takes::value, false, nullptr,
        "file to write (certify: the certificate; verify: the table or --json document; merge: the merged "
-       "output; sweep: the lines); verify, merge and sweep: - for standard output, the default"},
-      {"witness", Takes::value, false, nullptr, "write the cut witness (docs/cut-witness.md) to this file"},
+       "output; sweep: the lines); - for standard output (the default of verify, merge and sweep)"},
+      {"witness", Takes::value, false, nullptr, "write the cut witness (docs/cut-witness.md) to this file (- for standard output)"},
       {"certificates", Takes::value, false, nullptr,
        "write a certificate for every PROVEN lower bound and REFUTED upper bound into this directory"},
       {"bundle", Takes::value, false, nullptr,
@@ -124,9 +125,12 @@ po::options_description options_for(const std::string& caption, const std::vecto
 }
 
 const std::vector<std::string>& network_option_names() {
-  static const std::vector<std::string> names = {
-      "input", "templates", "layers", "sharing", "padding", "partition", "vary", "fixed-templates",
-      "field", "prime", "seed", "templates-matrix", "weight-bound", "threads", "max-memory", "json", "timings"};
+  static const std::vector<std::string> names = {"input", "templates", "layers", "sharing", "padding", "partition"};
+  return names;
+}
+
+const std::vector<std::string>& weight_option_names() {
+  static const std::vector<std::string> names = {"vary", "fixed-templates", "templates-matrix", "seed"};
   return names;
 }
 

@@ -15,9 +15,12 @@ namespace seprank::cli {
 boost::program_options::options_description options_for(const std::string& caption,
                                                          const std::vector<std::string>& names);
 
-// The options that describe one network and one rank computation (rank, certify, bound,
-// compare), in the order --help lists them.
+// Each command lists exactly the options it uses (so --help shows only those, and any other
+// is refused, exit 64). Shared groups, in the order --help lists them:
+// the architecture and the partition (rank, certify, bound, compare);
 const std::vector<std::string>& network_option_names();
+// the weights and the assembled strip (rank, certify, compare; bound holds for all weights).
+const std::vector<std::string>& weight_option_names();
 
 // `first` followed by `then`.
 std::vector<std::string> joined(std::vector<std::string> first, const std::vector<std::string>& then);

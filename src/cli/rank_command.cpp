@@ -8,6 +8,7 @@
 
 #include "cli/network_options.hpp"
 #include "cli/upper_bound_json.hpp"
+#include "cli/vary_suggestion.hpp"
 #include "seprank/support/errors.hpp"
 #include "seprank/rank/exact_rank.hpp"
 #include "seprank/rank/rank_computation.hpp"
@@ -133,7 +134,8 @@ void print_table(const RankRequest& request, const RankComputation& c, const std
 }  // namespace
 
 int rank_command(int argc, const char* const* argv) {
-  const auto options = options_for("Rank options", joined(network_option_names(), {"help"}));
+  const auto options = options_for("Rank options", joined(joined(network_option_names(), weight_option_names()),
+                                                          {"field", "prime", "weight-bound", "threads", "max-memory", "json", "timings", "help"}));
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
     std::cout << "usage: seprank rank --input N|HxW --layers R/S/C,... [options]\n" << options;
@@ -145,7 +147,12 @@ int rank_command(int argc, const char* const* argv) {
   // matrices start at BLAS speed (AnalysisPolicy::fast_primes_first).
   AnalysisPolicy policy;
   policy.fast_primes_first = !vm.count("prime");
-  RankAnalysis a = analyse_rank(request, policy);
+  RankAnalysis a;
+  try {
+    a = analyse_rank(request, policy);
+  } catch (const Error& e) {
+    throw with_vary_suggestion(e, request);  // too large: a strip that fits, if one does
+  }
   RankRequest shown = request;  // `prime` is the first trial's, as the user would pass it
   if (!a.trials.empty()) shown.prime = a.trials.front().prime;
   RankComputation& c = *a.best;

@@ -255,9 +255,20 @@ std::string excerpt(const std::string& text) { return text.size() <= 80 ? text :
                    std::to_string(max_substituted_length) + " characters");
 }
 
+// How a repetition's copies are put together: as they are (templates of theorem files), or as
+// a list of layers (`--layers`: literal counts; a group without a comma at either end is
+// one or more layers, so its copies are joined by commas, and zero copies take one
+// neighbouring comma with them).
+enum class Joining { concatenate, layer_list };
+
+bool is_literal_count(const std::string& text) {
+  return !text.empty() && text.size() <= 4 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // Expands "(group)^{count}" into count copies of the group (outside {...} only).
 std::string expand_repetitions(const std::string& text, const Parameters& parameters, const std::string& where,
-                               int depth) {
+                               int depth, Joining joining) {
   if (depth > 10) throw data_error(where + ": repetitions nested too deeply in '" + excerpt(text) + "'");
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -277,18 +288,29 @@ std::string expand_repetitions(const std::string& text, const Parameters& parame
       throw data_error(where + ": expected '(...)^{count}' in '" + excerpt(text) + "'");
     const std::size_t end = text.find('}', close + 3);
     if (end == std::string::npos) throw data_error(where + ": unmatched '{' in '" + excerpt(text) + "'");
-    const Rational count = Expression::parse(text.substr(close + 3, end - close - 3), where).evaluate_number(parameters);
+    const std::string count_text = text.substr(close + 3, end - close - 3);
+    if (joining == Joining::layer_list && !is_literal_count(count_text))
+      throw data_error(where + ": repetition count '" + excerpt(count_text) + "' is not an integer in [0, 1000] written in digits");
+    const Rational count = Expression::parse(count_text, where).evaluate_number(parameters);
     if (!count.fits_int64() || count.to_int64() < 0 || count.to_int64() > 1000)
       throw data_error(where + ": repetition count " + (count.bits() <= 128 ? count.to_string() : "of " + std::to_string(count.bits()) + " bits") +
                        " is not an integer in [0, 1000]");
-    const std::string group = expand_repetitions(text.substr(i + 1, close - i - 1), parameters, where, depth + 1);
+    const std::string group = expand_repetitions(text.substr(i + 1, close - i - 1), parameters, where, depth + 1, joining);
+    const bool commas = joining == Joining::layer_list && !group.empty() && group.front() != ',' && group.back() != ',';
     // Checked before appending: ten nested counts of 1000 would ask for 10^30 characters.
     const auto copies = static_cast<std::size_t>(count.to_int64());
+    const std::size_t copy_size = group.size() + (commas ? 1 : 0);
     if (out.size() > max_substituted_length ||
-        (!group.empty() && copies > (max_substituted_length - out.size()) / group.size()))
+        (copy_size > 0 && copies > (max_substituted_length - out.size()) / copy_size))
       too_long(where, text);
-    for (std::size_t k = 0; k < copies; ++k) out += group;
+    for (std::size_t k = 0; k < copies; ++k) out += (commas && k > 0 ? "," : "") + group;
     i = end;
+    if (commas && copies == 0) {  // "(2/1/2)^{0},3/1/1" is "3/1/1"; "3/1/1,(2/1/2)^{0}" too
+      if (i + 1 < text.size() && text[i + 1] == ',')
+        ++i;
+      else if (!out.empty() && out.back() == ',')
+        out.pop_back();
+    }
   }
   return out;
 }
@@ -297,7 +319,7 @@ std::string expand_repetitions(const std::string& text, const Parameters& parame
 
 std::string substitute(const std::string& raw, const Parameters& parameters, const std::string& where) {
   if (raw.size() > max_substituted_length) too_long(where, raw);
-  const std::string text = expand_repetitions(raw, parameters, where, 0);
+  const std::string text = expand_repetitions(raw, parameters, where, 0, Joining::concatenate);
   if (text.size() > max_substituted_length) too_long(where, raw);
   std::string out;
   const auto append = [&](const std::string& piece) {
@@ -326,6 +348,11 @@ std::string substitute(const std::string& raw, const Parameters& parameters, con
     pos = close + 1;
   }
   return out;
+}
+
+std::string expand_layer_repetitions(const std::string& layers, const std::string& where) {
+  if (layers.size() > max_substituted_length) too_long(where, layers);
+  return expand_repetitions(layers, {}, where, 0, Joining::layer_list);
 }
 
 std::string describe(const Parameters& parameters) {

@@ -61,6 +61,13 @@ inline constexpr std::size_t max_substituted_length = 100'000;
 // longer than max_substituted_length.
 std::string substitute(const std::string& text, const Parameters& parameters, const std::string& where);
 
+// `--layers` on the command line: the same "(group)^{count}" repetitions with a literal count
+// (digits, in [0, 1000]); the copies of a group with no comma at either end are joined by
+// commas ("(2/1/2)^{3},3/1/1" is "2/1/2,2/1/2,2/1/2,3/1/1", and a count of 0 drops one
+// neighbouring comma), a group with its comma is copied as in theorem files
+// ("3/1/2(,2/1/2)^{2}"). Data errors, with `where`, as substitute().
+std::string expand_layer_repetitions(const std::string& layers, const std::string& where);
+
 // "N=8 R=3 M=2" in the file's key order.
 std::string describe(const Parameters& parameters);
 
