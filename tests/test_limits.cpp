@@ -302,7 +302,7 @@ TEST_CASE("limits: what the checkers would reject for size is refused before any
   }
   // The same network as a theorem instance: `verify` refuses before verifying any file.
   write(dir / "t.toml", theorem("name = \"c\"\ninput = \"{N}x{N}\"\ntemplates = \"2\"\nlayers = \"{N}/1/1\"\n"
-                                "vary = \"indices:0,{N*N-1}\"\nlower = \"1\"",
+                                "vary = \"indices:0,{N*N-1}\"\nlower = \"2\"",
                                 "[[instances]]\nN = 2\n\n[[instances]]\nN = 33\n"));
   const auto r = refused(seprank_command("verify '" + (dir / "t.toml").string() + "' --bundle '" +
                                          (dir / "bundle").string() + "'"),
