@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
-"""Independent checker for seprank's evidence: certificates (docs/certificate-format.md), cut
-witnesses (docs/cut-witness.md), both version 1, and proof bundles (docs/proof-bundle.md),
-version 2.
+"""Independent checker for seprank's evidence: certificates (docs/certificate-format.md),
+structured certificates (docs/structured-certificate.md), cut witnesses (docs/cut-witness.md),
+all version 1, and proof bundles (docs/proof-bundle.md), version 2.
 
 Usage: python3 checker/check_certificate.py FILE
        python3 checker/check_certificate.py --bundle DIR
        python3 checker/check_certificate.py --help | --version
        python3 checker/check_certificate.py --limits   (the size limits, one "name value" a line)
 
-FILE is a certificate or a cut witness, told apart by its "format" key.
+FILE is a certificate, a structured certificate or a cut witness, told apart by its "format" key.
 - A certificate ("rank >= r over GF(p)"): recomputes the r x r selected entries of the
   grid-tensor matricization by its own forward evaluation of the network written in it, and
   their determinant modulo p; checks that the recorded index sets are those partition.spec and
   partition.vary name.
+- A structured certificate ("rank >= r" for r far beyond a dense minor): evaluates the network
+  at its particular weights symbolically, as products of small tables over disjoint groups of
+  positions; checks that the recorded groups are unions of those, that each group's matrix is a
+  multiple of the network's factor, and each group's minor is nonzero: rank >= their product.
 - A cut witness ("rank <= B for all weights"): builds the unrolled tensor network of the
   architecture itself, removes the cut items, checks that no input of I is still connected to
   an input of J, and that the items' costs multiply to B.
@@ -27,6 +31,8 @@ Prints exactly one verdict line on stdout and exits with
      whose costs multiply to another number, a wrong verdict or value in a bundle)
   2  NOT VERIFIED: malformed (also: internal error, which should not happen)
   3  NOT VERIFIED: a file cannot be read (or the command line is wrong)
+  4  NOT VERIFIED: too large for this checker (a structured certificate beyond its limits;
+     says nothing about the certificate's correctness)
 """
 import os
 import sys
@@ -458,6 +464,7 @@ def check_vary(vary, I, J, n, M, first_layer_units, rows, cols):
                                     f"position {pos} does not vary (partition.vary), so it must hold the"
                                     f" fixed template {fixed[pos]}, not {a[t]}: the minor is not inside"
                                     f" the recorded submatrix")
+    return varies, fixed
 
 
 def fmt(positions):
@@ -522,6 +529,268 @@ def check_certificate(doc):
     architecture["layers"] = [{k: v for k, v in layer.items() if k != "weights"} for layer in net["layers"]]
     facts = {"rank": r, "prime": p, "architecture": architecture, "I": I, "spec": partition.get("spec")}
     return f"VERIFIED: rank >= {r} over GF({p})", facts
+
+
+# ---- Structured certificates (docs/structured-certificate.md) ----
+# A factored value is None (ZERO) or (kappa, blocks): blocks a tuple of (positions, table),
+# disjoint, increasing positions, ordered by their first position; a table lists M^|B| values in
+# C order (first position most significant). It stands for d -> kappa * prod_B table_B(d|B).
+MAX_TABLE, MAX_TOTAL, MAX_GROUP_RANK = 1 << 14, 1 << 20, 256  # this checker's own limits (exit 4)
+MAX_STRUCTURED_RANK = 2**63 - 1
+MAX_FACTOR_MATRIX = 1 << 20  # the format's bound on a group's `matrix` (seprank-check's table limit)
+
+
+def too_large(why):
+    return Verdict(4, f"too large for this checker: {why}")
+
+
+def table_size(M, positions):
+    if len(positions) * max(M - 1, 1).bit_length() > 62 or M ** len(positions) > MAX_TABLE:
+        raise too_large(f"a table over {len(positions)} positions ({M}^{len(positions)} entries,"
+                        f" above {MAX_TABLE})")
+    return M ** len(positions)
+
+
+def spread(M, B, D):
+    """For each assignment of D (C order), the index of its restriction to B (B within D)."""
+    stride = {pos: M ** (len(B) - 1 - j) for j, pos in enumerate(B)}
+    index = [0]
+    for pos in D:
+        s = stride.get(pos, 0)
+        index = [i + t * s for i in index for t in range(M)]
+    return index
+
+
+def extended(M, B, table, D):
+    return [table[i] for i in spread(M, B, D)]
+
+
+def normal(kappa, blocks, p):
+    """The normal form: no zero table (else ZERO), each table's first nonzero entry 1, no
+    table of ones."""
+    out = []
+    for B, t in blocks:
+        first = next((x for x in t if x), 0)
+        if not first:
+            return None
+        if first != 1:
+            inv = pow(first, -1, p)
+            t = [x * inv % p for x in t]
+            kappa = kappa * first % p
+        if any(x != 1 for x in t):
+            out.append((B, t))
+    return (kappa, tuple(sorted(out, key=lambda b: b[0][0]))) if kappa else None
+
+
+def components(block_lists):
+    """The connected components (two blocks joined when they intersect) of the blocks of the
+    given lists: [(union of positions, [(list index, block)])], ordered by first position."""
+    owner, groups = {}, []
+    for li, blocks in enumerate(block_lists):
+        for b in blocks:
+            met = sorted({owner[pos] for pos in b[0] if pos in owner})
+            if met:
+                keep = groups[met[0]]
+                for g in met[1:]:
+                    keep[0] |= groups[g][0]
+                    keep[1].extend(groups[g][1])
+                    groups[g] = None
+            else:
+                groups.append([set(), []])
+                keep, met = groups[-1], [len(groups) - 1]
+            keep[0] |= set(b[0])
+            keep[1].append((li, b))
+            for pos in keep[0]:
+                owner[pos] = met[0]
+    return sorted(((tuple(sorted(g[0])), g[1]) for g in groups if g is not None), key=lambda c: c[0][0])
+
+
+def product_on(M, D, members, p):
+    """The entrywise product of the member tables extended to D (all ones for no member)."""
+    out = [1] * table_size(M, D)
+    for B, t in members:
+        out = [a * b % p for a, b in zip(out, extended(M, B, t, D))]
+    return out
+
+
+def f_product(values, M, p):
+    if any(v is None for v in values):
+        return None
+    kappa = 1
+    for k, _ in values:
+        kappa = kappa * k % p
+    parts = components([blocks for _, blocks in values])
+    return normal(kappa, [(D, product_on(M, D, [b for _, b in members], p)) for D, members in parts], p)
+
+
+def f_combination(terms, M, p):
+    """sum_i w_i g_i for terms [(w_i, g_i)] (docs/structured-certificate.md, "Linear combination")."""
+    terms = [(w % p, g) for w, g in terms if w % p and g is not None]
+    if not terms:
+        return None
+    parts = components([g[1] for _, g in terms])
+    kappas, tables = [], []  # per term: kappa_i, and its normalized table per part (None: all ones)
+    for i, (w, (kappa, _)) in enumerate(terms):
+        row = []
+        for D, members in parts:
+            mine = [b for li, b in members if li == i]
+            got = normal(1, [(D, product_on(M, D, mine, p))], p) if mine else (1, ())
+            if got is None:  # blocks inside D multiply to zero: the term is zero (not in normal form)
+                raise Verdict(2, "malformed: internal error: a product of normalized disjoint tables is zero")
+            kappa = kappa * got[0] % p
+            row.append(got[1][0][1] if got[1] else None)
+        kappas.append(kappa)
+        tables.append(row)
+    agree = [all(tables[i][j] == tables[0][j] for i in range(len(terms))) for j in range(len(parts))]
+    blocks = [(parts[j][0], tables[0][j]) for j in range(len(parts)) if agree[j] and tables[0][j] is not None]
+    split = [j for j in range(len(parts)) if not agree[j]]
+    if not split:
+        kappa = sum(w * k for (w, _), k in zip(terms, kappas)) % p
+        return normal(kappa, blocks, p)
+    D = tuple(sorted(pos for j in split for pos in parts[j][0]))
+    total = [0] * table_size(M, D)
+    for i, (w, _) in enumerate(terms):
+        piece = product_on(M, D, [(parts[j][0], tables[i][j]) for j in split if tables[i][j] is not None], p)
+        c = w * kappas[i] % p
+        total = [(a + c * b) % p for a, b in zip(total, piece)]
+    return normal(1, blocks + [(D, total)], p)
+
+
+def entries_held(values):
+    return sum(len(t) for channels in values for v in channels if v is not None for _, t in v[1])
+
+
+def symbolic_output(F, layers, readout, p, n, varies, fixed):
+    """h as a factored value (docs/structured-certificate.md, "Symbolic evaluation")."""
+    M = len(F)
+    x = []
+    for i in range(n):
+        if i in varies:
+            x.append([normal(1, [((i,), [F[d][m] % p for d in range(M)])], p) for m in range(M)])
+        else:
+            x.append([(F[fixed[i]][m], ()) if F[fixed[i]][m] else None for m in range(M)])
+    for units, mats, C in layers:
+        y = []
+        for pairs in units:
+            channels = []
+            for c in range(C):
+                if mats is None:
+                    factors = [x[pos][c] for pos, _ in pairs]
+                else:
+                    factors = [f_combination(list(zip(mats[m][c], x[pos])), M, p) for pos, m in pairs]
+                channels.append(f_product(factors, M, p) if factors else (1, ()))
+            y.append(channels)
+        if entries_held(x) + entries_held(y) > MAX_TOTAL:
+            raise too_large(f"the tables of two adjacent layers hold more than {MAX_TOTAL} entries")
+        x = y
+    return f_combination(list(zip(readout, x[0])), M, p)
+
+
+def check_structured(doc):
+    """(verdict line, facts) of a structured certificate."""
+    obj(doc, "document", ("format", "format_version", "seprank_version", "claim", "network",
+                          "network_sha256", "partition", "index_order", "factors"))
+    choice(doc["format_version"], "format_version", 1)
+    typed(doc["seprank_version"], "seprank_version", str)
+    choice(doc["index_order"], "index_order", "C")
+    claim = obj(doc["claim"], "claim", ("statement", "rank_at_least", "field", "prime"))
+    typed(claim["statement"], "claim.statement", str)
+    r = integer(claim["rank_at_least"], "claim.rank_at_least", 1, MAX_STRUCTURED_RANK + 1)
+    choice(claim["field"], "claim.field", "gfp")
+    p = integer(claim["prime"], "claim.prime", 2, 2**63)
+    dims, H, W, F, layers, readout = parse_network(doc["network"], p)
+    digest = typed(doc["network_sha256"], "network_sha256", str)
+    if not HEX64.match(digest):
+        raise malformed("network_sha256", "not 64 lowercase hexadecimal digits")
+    canon = json.dumps(doc["network"], sort_keys=True, separators=(",", ":")).encode()
+    if hashlib.sha256(canon).hexdigest() != digest:
+        raise malformed("network_sha256", "does not match the canonical serialization of network")
+    if not is_prime(p):
+        raise malformed("claim.prime", f"{p} is not prime")
+    partition = obj(doc["partition"], "partition", ("I", "spec", "vary"))
+    I, J = parse_partition(partition, H, W, dims, spec_required=True)
+    M, n, in_i = len(F), H * W, set(I)
+    varies, fixed = check_vary(partition["vary"], I, J, n, M, layers[0][0], [], [])
+
+    groups, seen, product_of_ranks = [], set(), 1
+    for g, factor in enumerate(array(doc["factors"], "factors", limit=n)):
+        fp = f"factors[{g}]"
+        obj(factor, fp, ("positions", "matrix", "rows", "cols"))
+        G = array(factor["positions"], fp + ".positions", limit=n)
+        for t, pos in enumerate(G):
+            if integer(pos, f"{fp}.positions[{t}]", 0, n) <= (G[t - 1] if t else -1):
+                raise malformed(f"{fp}.positions[{t}]", f"{pos} after {G[t - 1]}: not strictly increasing")
+            if pos not in varies:
+                raise malformed(f"{fp}.positions[{t}]", f"position {pos} does not vary (partition.vary)")
+            if pos in seen:
+                raise malformed(f"{fp}.positions[{t}]", f"position {pos} is in an earlier group")
+            seen.add(pos)
+        if not G:
+            raise malformed(fp + ".positions", "an empty group")
+        GI, GJ = [pos for pos in G if pos in in_i], [pos for pos in G if pos not in in_i]
+        if len(G) * max(M - 1, 1).bit_length() > 62 or M ** len(G) > MAX_FACTOR_MATRIX:
+            raise malformed(fp + ".matrix", f"{M}^{len(G)} entries, above the format's {MAX_FACTOR_MATRIX}")
+        nr, nc = M ** len(GI), M ** len(GJ)
+        mat = matrix(factor["matrix"], fp + ".matrix", nr, nc, p)
+        rg = len(array(factor["rows"], fp + ".rows", limit=min(nr, nc)))
+        rows = [integer(x, f"{fp}.rows[{t}]", 0, nr) for t, x in enumerate(factor["rows"])]
+        cols = [integer(x, f"{fp}.cols[{t}]", 0, nc) for t, x in enumerate(array(factor["cols"], fp + ".cols", rg))]
+        for key, idx in (("rows", rows), ("cols", cols)):
+            if any(b <= a for a, b in zip(idx, idx[1:])):
+                raise malformed(f"{fp}.{key}", "not strictly increasing")
+        if rg == 0:
+            raise malformed(fp + ".rows", "an empty minor")
+        if rg > MAX_GROUP_RANK:
+            raise too_large(f"{fp}: a {rg}x{rg} minor, above {MAX_GROUP_RANK}")
+        product_of_ranks *= rg
+        groups.append((fp, tuple(G), GI, GJ, mat, rows, cols))
+    if not groups:
+        raise malformed("factors", "no group")
+    if product_of_ranks != r:
+        raise malformed("claim.rank_at_least", f"is {r}, but the groups' minors multiply to {product_of_ranks}")
+
+    h = symbolic_output(F, layers, readout, p, n, varies, fixed)
+    if h is None:
+        raise Verdict(1, "refuted: the network is zero on the submatrix (symbolic evaluation)")
+    blocks = h[1]
+    for fp, G, GI, GJ, mat, rows, cols in groups:
+        members = []
+        for B, t in blocks:
+            inside = [pos for pos in B if pos in G]
+            if inside and len(inside) != len(B):
+                raise Verdict(1, f"refuted: {fp}: the network's factor over positions {fmt(B)} crosses the"
+                                 f" group's border (positions {fmt([q for q in B if q not in G])} are outside it)")
+            if inside:
+                members.append((B, t))
+        table = product_on(M, G, members, p)
+        # The G index of (row, col): the sum of each side's contribution in G's strides.
+        stride = {pos: M ** (len(G) - 1 - j) for j, pos in enumerate(G)}
+        def offsets(side):
+            index = [0]
+            for pos in side:
+                index = [i + t * stride[pos] for i in index for t in range(M)]
+            return index
+        ro, co = offsets(GI), offsets(GJ)
+        computed = [[table[a + b] for b in co] for a in ro]
+        first = next(((i, j) for i, line in enumerate(computed) for j, x in enumerate(line) if x), None)
+        if first is None:  # impossible: h's tables are nonzero and disjoint
+            raise Verdict(2, f"malformed: internal error: the network's factor on {fp} is zero")
+        lam = mat[first[0]][first[1]] * pow(computed[first[0]][first[1]], -1, p) % p
+        if not lam:
+            raise Verdict(1, f"refuted: {fp}.matrix[{first[0]}][{first[1]}] is 0 where the network's factor is not")
+        for i, line in enumerate(computed):
+            for j, x in enumerate(line):
+                if mat[i][j] != lam * x % p:
+                    raise Verdict(1, f"refuted: {fp}.matrix[{i}][{j}] is not {lam} times the network's factor"
+                                     f" (the multiple taken at [{first[0]}][{first[1]}])")
+        det, c = det_mod([[mat[i][j] for j in cols] for i in rows], p)
+        if det == 0:
+            raise Verdict(1, f"refuted: {fp}: the {len(rows)}x{len(rows)} minor has determinant 0 mod {p}")
+    net = doc["network"]
+    architecture = {key: net[key] for key in ("input", "templates", "padding", "sharing")}
+    architecture["layers"] = [{k: v for k, v in layer.items() if k != "weights"} for layer in net["layers"]]
+    facts = {"rank": r, "prime": p, "architecture": architecture, "I": I, "spec": partition.get("spec")}
+    return f"VERIFIED: rank >= {r} over GF({p}) (structured: {len(groups)} groups)", facts
 
 
 # ---- Cut witnesses (docs/cut-witness.md) ----
@@ -793,6 +1062,8 @@ def check_document(doc):
     """A certificate or a cut witness, by its "format": (verdict line, facts)."""
     if type(doc) is dict and doc.get("format") == "seprank-cut-witness":
         return check_witness(doc)
+    if type(doc) is dict and doc.get("format") == "seprank-structured-certificate":
+        return check_structured(doc)
     return check_certificate(doc)
 
 
