@@ -1,7 +1,9 @@
 // seprank-check — the independent C++ checker of seprank's evidence:
 //   seprank-check FILE          a certificate (docs/certificate-format.md, version 1: rank >= r over
-//                               GF(p)) or a cut witness (docs/cut-witness.md: rank <= B for all
-//                               weights), told apart by the top-level "format";
+//                               GF(p)), a structured certificate (docs/structured-certificate.md:
+//                               rank >= r far beyond a dense minor) or a cut witness
+//                               (docs/cut-witness.md: rank <= B for all weights), told apart by
+//                               the top-level "format";
 //   seprank-check --bundle DIR  a proof bundle (docs/proof-bundle.md, version 2, items 1-4 of "What a
 //                               checker verifies"): every verdict recomputed, every piece of
 //                               evidence checked;
@@ -10,10 +12,13 @@
 // network, takes the determinant mod p, and checks that the recorded index sets are those
 // partition.spec and partition.vary name. For a witness it builds the unrolled network of
 // readings itself, removes the cut items, searches from I's inputs and multiplies the costs.
+// For a structured certificate it evaluates the network symbolically, as products of small
+// tables over disjoint groups of positions, and checks each group's matrix and minor.
 // It prints exactly one verdict line on stdout.
 // Exit codes: 0 verified; 1 refuted (determinant zero or different from the recorded one; a cut
 //             that does not separate or whose product differs; a wrong verdict in a bundle);
-//             2 malformed (including invalid JSON); 3 file cannot be read (or usage).
+//             2 malformed (including invalid JSON); 3 file cannot be read (or usage);
+//             4 too large for this checker (a structured certificate beyond its own limits).
 // Deliberately small and free of FLINT/Boost/OpenSSL/BLAS: nlohmann-json parses, SHA-256 is
 // implemented below, and so is the arithmetic: the minor is evaluated and eliminated over doubles
 // for p < 2^26 and in Montgomery form above, in blocks, on all cores (std::thread). Strict where
@@ -33,6 +38,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <iostream>
+#include <memory>
 #include <new>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -47,7 +53,7 @@
 namespace seprank_check {
 
 struct Verdict {
-  int exit_code;        // 0 verified, 1 refuted, 2 malformed, 3 cannot read
+  int exit_code;        // 0 verified, 1 refuted, 2 malformed, 3 cannot read, 4 too large for this checker
   std::string message;  // after "VERIFIED: " or "NOT VERIFIED: "
 };
 
@@ -546,7 +552,12 @@ void check_partition_spec(const json& value, const Matricization& cert, const st
 
 // partition.vary: the varying sets must be those its spec names, and the minor must lie in the
 // submatrix (every row and column holds the fixed template wherever its position does not vary).
-void check_vary(const json& value, const Certificate& cert) {
+struct VaryingSet {
+  std::vector<bool> varies;  // per position
+  std::vector<u64> fixed;    // the template of every position that does not vary
+};
+
+VaryingSet check_vary(const json& value, const Certificate& cert) {
   const std::string path = "partition.vary";
   const json& vary = as_object(value, path);
   const std::string spec = string_field(vary, path, "spec");
@@ -598,6 +609,7 @@ void check_vary(const json& value, const Certificate& cert) {
   };
   check_fixed("rows", cert.part_i, cert.rows);
   check_fixed("cols", cert.part_j, cert.cols);
+  return {std::move(varies), std::move(fixed)};
 }
 
 // A `partition` object at `path`: I strictly increasing inside [0, H·W), I and J non-empty, and
@@ -625,10 +637,12 @@ const json& read_partition(const json& value, const std::string& path, Matriciza
   return partition;
 }
 
-Certificate read_certificate(const json& doc) {
-  Certificate cert;
+// What a dense and a structured certificate share: format, claim, network (hashed) and
+// partition; returns the `partition` object. `structured` allows ranks up to 2^63 − 1 and
+// requires partition.spec (its vary is read by the caller).
+const json& read_certificate_head(const json& doc, Certificate& cert, bool structured) {
   as_object(doc, "certificate");
-  string_field(doc, "", "format", {"seprank-certificate"});
+  string_field(doc, "", "format", {structured ? "seprank-structured-certificate" : "seprank-certificate"});
   uint_field(doc, "", "format_version", 1, 1, "{1}");
   string_field(doc, "", "seprank_version");
   string_field(doc, "", "index_order", {"C"});
@@ -636,7 +650,8 @@ Certificate read_certificate(const json& doc) {
   const json& claim = as_object(field(doc, "", "claim"), "claim");
   string_field(claim, "claim", "statement");
   string_field(claim, "claim", "field", {"gfp"});
-  cert.r = uint_field(claim, "claim", "rank_at_least", 1, kMaxRank, "[1, 16384]");
+  cert.r = structured ? uint_field(claim, "claim", "rank_at_least", 1, (u64(1) << 63) - 1, "[1, 2^63)")
+                      : uint_field(claim, "claim", "rank_at_least", 1, kMaxRank, "[1, 16384]");
   cert.p = uint_field(claim, "claim", "prime", 2, (u64(1) << 63) - 1, "[2, 2^63)");
   if (!is_prime(cert.p)) malformed("claim.prime: " + std::to_string(cert.p) + " is not prime");
 
@@ -649,8 +664,12 @@ Certificate read_certificate(const json& doc) {
     malformed("network_sha256: recorded " + json(recorded).dump() + ", but the network hashes to " +
               computed);
 #endif
+  return read_partition(field(doc, "", "partition"), "partition", cert, structured);
+}
 
-  const json& partition = read_partition(field(doc, "", "partition"), "partition", cert);
+Certificate read_certificate(const json& doc) {
+  Certificate cert;
+  const json& partition = read_certificate_head(doc, cert, false);
 
   const json& evidence = as_object(field(doc, "", "evidence"), "evidence");
   auto read_assignments = [&](const char* key, u64 length, std::vector<std::vector<u64>>& out) {
@@ -1135,6 +1154,454 @@ Verdict check_certificate(const json& doc) {
   return {0, "rank >= " + std::to_string(r) + " over GF(" + std::to_string(p) + ")"};
 }
 
+// ---- structured certificates (docs/structured-certificate.md) ----
+// This checker's own limits (exit 4 beyond them); the first also bounds a group's `matrix` in
+// the format (beyond it: malformed).
+constexpr u64 kMaxTableEntries = u64(1) << 20, kMaxTotalEntries = u64(1) << 24, kMaxGroupRank = 4096;
+
+[[noreturn]] void too_large(const std::string& what) { throw Verdict{4, "too large for this checker: " + what}; }
+
+using Positions = std::vector<std::uint32_t>;
+struct Block {
+  Positions positions;     // increasing
+  std::vector<u64> table;  // M^|positions| values, C order (first position most significant)
+};
+using BlockPtr = std::shared_ptr<const Block>;
+
+// A factored value: the zero function, or kappa · Π_B table_B(d|B) over disjoint blocks ordered
+// by their first position, in normal form (no zero table, each table's first nonzero entry 1,
+// no table of ones). Blocks are shared between values: most pass unchanged up the layers.
+struct Factored {
+  bool zero = true;
+  u64 kappa = 0;
+  std::vector<BlockPtr> blocks;
+};
+
+bool same_table(const BlockPtr& a, const BlockPtr& b) {
+  if (!a || !b) return !a && !b;  // null: the table of ones
+  return a == b || (a->positions == b->positions && a->table == b->table);
+}
+
+// The rules of the spec ("Factored values"), over GF(p) with M templates and n positions.
+class Symbolic {
+ public:
+  Symbolic(u64 p, u64 M, u64 n) : p_(p), M_(M), n_(n) {}
+
+  // M^count, refused beyond the table limit.
+  u64 entries(std::size_t count) const {
+    u64 e = 1;
+    for (std::size_t i = 0; i < count; ++i)
+      if ((e *= M_) > kMaxTableEntries)
+        too_large("a table over " + std::to_string(count) + " positions (" + std::to_string(M_) + "^" +
+                  std::to_string(count) + " entries, above " + std::to_string(kMaxTableEntries) + ")");
+    return e;
+  }
+
+  // For each assignment of D (C order), the index of its restriction to B ⊆ D.
+  std::vector<u64> spread(const Positions& B, const Positions& D) const {
+    std::vector<u64> index{0};
+    index.reserve(entries(D.size()));
+    for (std::uint32_t pos : D) {
+      u64 stride = 0;
+      if (auto it = std::lower_bound(B.begin(), B.end(), pos); it != B.end() && *it == pos) {
+        stride = 1;
+        for (auto rest = it + 1; rest != B.end(); ++rest) stride *= M_;
+      }
+      std::vector<u64> next;
+      next.reserve(index.size() * M_);
+      for (u64 i : index)
+        for (u64 t = 0; t < M_; ++t) next.push_back(i + t * stride);
+      index.swap(next);
+    }
+    return index;
+  }
+
+  // The entrywise product of the members' tables extended to D (ones for no member).
+  std::vector<u64> product_on(const Positions& D, const std::vector<const Block*>& members) const {
+    std::vector<u64> out(entries(D.size()), 1 % p_);
+    for (const Block* b : members) {
+      const std::vector<u64> at = spread(b->positions, D);
+      for (std::size_t j = 0; j < out.size(); ++j) out[j] = mul_mod(out[j], b->table[at[j]], p_);
+    }
+    return out;
+  }
+
+  // Divides a nonzero table by its first nonzero entry, which it returns (0: the table is zero).
+  u64 scale_down(std::vector<u64>& table) const {
+    const auto first = std::find_if(table.begin(), table.end(), [](u64 x) { return x != 0; });
+    if (first == table.end()) return 0;
+    const u64 lead = *first;
+    if (lead != 1) {
+      const u64 inverse = pow_mod(lead, p_ - 2, p_);
+      for (u64& x : table) x = mul_mod(x, inverse, p_);
+    }
+    return lead;
+  }
+
+  static bool all_ones(const std::vector<u64>& table) {
+    return std::all_of(table.begin(), table.end(), [](u64 x) { return x == 1; });
+  }
+
+  // The normal form of kappa · Π blocks (the blocks disjoint); fresh tables are given in `made`.
+  Factored normal(u64 kappa, std::vector<BlockPtr> kept, std::vector<Block> made) const {
+    Factored f;
+    for (Block& b : made) {
+      const u64 lead = scale_down(b.table);
+      if (lead == 0) return f;  // zero
+      kappa = mul_mod(kappa, lead, p_);
+      if (!all_ones(b.table)) kept.push_back(std::make_shared<const Block>(std::move(b)));
+    }
+    if (kappa == 0) return f;
+    std::sort(kept.begin(), kept.end(), [](const BlockPtr& a, const BlockPtr& b) {
+      return a->positions.front() < b->positions.front();
+    });
+    f.zero = false, f.kappa = kappa, f.blocks = std::move(kept);
+    return f;
+  }
+
+  struct Component {
+    Positions positions;  // the union of the members, increasing
+    std::vector<std::pair<std::size_t, BlockPtr>> members;  // (which list, block)
+  };
+
+  // The connected components of the blocks of the lists (two joined when they intersect),
+  // ordered by their first position.
+  std::vector<Component> components(const std::vector<const std::vector<BlockPtr>*>& lists) const {
+    std::vector<std::pair<std::size_t, BlockPtr>> items;
+    for (std::size_t l = 0; l < lists.size(); ++l)
+      for (const BlockPtr& b : *lists[l]) items.emplace_back(l, b);
+    std::vector<std::size_t> parent(items.size());
+    for (std::size_t k = 0; k < items.size(); ++k) parent[k] = k;
+    auto root = [&](std::size_t k) {
+      while (parent[k] != k) k = parent[k] = parent[parent[k]];
+      return k;
+    };
+    std::vector<std::int64_t> owner(n_, -1);
+    for (std::size_t k = 0; k < items.size(); ++k)
+      for (std::uint32_t pos : items[k].second->positions) {
+        if (owner[pos] < 0)
+          owner[pos] = std::int64_t(k);
+        else
+          parent[root(k)] = root(std::size_t(owner[pos]));
+      }
+    std::vector<std::int64_t> slot(items.size(), -1);
+    std::vector<Component> out;
+    for (std::size_t k = 0; k < items.size(); ++k) {
+      const std::size_t r = root(k);
+      if (slot[r] < 0) slot[r] = std::int64_t(out.size()), out.emplace_back();
+      Component& c = out[std::size_t(slot[r])];
+      c.positions.insert(c.positions.end(), items[k].second->positions.begin(), items[k].second->positions.end());
+      c.members.push_back(items[k]);
+    }
+    for (Component& c : out) {  // blocks of different lists may share positions
+      std::sort(c.positions.begin(), c.positions.end());
+      c.positions.erase(std::unique(c.positions.begin(), c.positions.end()), c.positions.end());
+    }
+    std::sort(out.begin(), out.end(), [](const Component& a, const Component& b) {
+      return a.positions.front() < b.positions.front();
+    });
+    return out;
+  }
+
+  Factored product(const std::vector<const Factored*>& values) const {
+    u64 kappa = 1 % p_;
+    std::vector<const std::vector<BlockPtr>*> lists;
+    for (const Factored* v : values) {
+      if (v->zero) return {};
+      kappa = mul_mod(kappa, v->kappa, p_);
+      lists.push_back(&v->blocks);
+    }
+    std::vector<BlockPtr> kept;
+    std::vector<Block> made;
+    for (Component& c : components(lists)) {
+      if (c.members.size() == 1) {
+        kept.push_back(c.members.front().second);  // already in normal form
+        continue;
+      }
+      std::vector<const Block*> members;
+      for (const auto& m : c.members) members.push_back(m.second.get());
+      std::vector<u64> table = product_on(c.positions, members);
+      made.push_back({std::move(c.positions), std::move(table)});
+    }
+    return normal(kappa, std::move(kept), std::move(made));
+  }
+
+  // Σ_i w_i g_i (the spec's "Linear combination", steps 1-5).
+  Factored combination(const std::vector<std::pair<u64, const Factored*>>& all_terms) const {
+    std::vector<std::pair<u64, const Factored*>> terms;
+    for (const auto& t : all_terms)
+      if (t.first % p_ != 0 && !t.second->zero) terms.push_back(t);
+    if (terms.empty()) return {};
+    std::vector<const std::vector<BlockPtr>*> lists;
+    for (const auto& t : terms) lists.push_back(&t.second->blocks);
+    const std::vector<Component> parts = components(lists);
+    // Per term: kappa_i and its normalized table on each part (null: the table of ones).
+    std::vector<u64> kappa(terms.size());
+    std::vector<std::vector<BlockPtr>> on(terms.size(), std::vector<BlockPtr>(parts.size()));
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+      kappa[i] = terms[i].second->kappa;
+      for (std::size_t j = 0; j < parts.size(); ++j) {
+        std::vector<const Block*> mine;
+        BlockPtr only;
+        for (const auto& m : parts[j].members)
+          if (m.first == i) mine.push_back(m.second.get()), only = m.second;
+        if (mine.empty()) continue;
+        if (mine.size() == 1 && only->positions == parts[j].positions) {
+          on[i][j] = only;  // already normalized
+          continue;
+        }
+        Block b{parts[j].positions, product_on(parts[j].positions, mine)};
+        const u64 lead = scale_down(b.table);
+        if (lead == 0) malformed("internal error: a product of disjoint nonzero tables is zero");
+        kappa[i] = mul_mod(kappa[i], lead, p_);
+        if (!all_ones(b.table)) on[i][j] = std::make_shared<const Block>(std::move(b));
+      }
+    }
+    std::vector<BlockPtr> kept;
+    std::vector<std::size_t> split;  // the parts where the terms disagree
+    for (std::size_t j = 0; j < parts.size(); ++j) {
+      bool agree = true;
+      for (std::size_t i = 1; i < terms.size() && agree; ++i) agree = same_table(on[i][j], on[0][j]);
+      if (!agree)
+        split.push_back(j);
+      else if (on[0][j])
+        kept.push_back(on[0][j]);
+    }
+    if (split.empty()) {
+      u64 sum = 0;
+      for (std::size_t i = 0; i < terms.size(); ++i) sum = (sum + mul_mod(terms[i].first % p_, kappa[i], p_)) % p_;
+      return normal(sum, std::move(kept), {});
+    }
+    Positions D;
+    for (std::size_t j : split) D.insert(D.end(), parts[j].positions.begin(), parts[j].positions.end());
+    std::sort(D.begin(), D.end());
+    std::vector<u64> total(entries(D.size()), 0);
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+      std::vector<const Block*> pieces;
+      for (std::size_t j : split)
+        if (on[i][j]) pieces.push_back(on[i][j].get());
+      const std::vector<u64> piece = product_on(D, pieces);
+      const u64 c = mul_mod(terms[i].first % p_, kappa[i], p_);
+      for (std::size_t k = 0; k < total.size(); ++k) total[k] = (total[k] + mul_mod(c, piece[k], p_)) % p_;
+    }
+    std::vector<Block> made;
+    made.push_back({std::move(D), std::move(total)});
+    return normal(1 % p_, std::move(kept), std::move(made));
+  }
+
+ private:
+  u64 p_, M_, n_;
+};
+
+u64 entries_held(const std::vector<std::vector<Factored>>& values) {
+  u64 sum = 0;
+  for (const auto& channels : values)
+    for (const Factored& v : channels)
+      for (const BlockPtr& b : v.blocks) sum += b->table.size();
+  return sum;
+}
+
+// h as a factored value (the spec's "Symbolic evaluation").
+Factored symbolic_output(const Certificate& cert, const VaryingSet& vary, const Symbolic& s) {
+  const u64 M = cert.templates, p = cert.p;
+  std::vector<std::vector<Factored>> x(cert.positions, std::vector<Factored>(M));
+  for (u64 i = 0; i < cert.positions; ++i)
+    for (u64 m = 0; m < M; ++m) {
+      if (vary.varies[i]) {
+        Block b{{std::uint32_t(i)}, {}};
+        for (u64 d = 0; d < M; ++d) b.table.push_back(cert.representation[d * M + m]);
+        std::vector<Block> made;
+        made.push_back(std::move(b));
+        x[i][m] = s.normal(1 % p, {}, std::move(made));
+      } else if (const u64 v = cert.representation[vary.fixed[i] * M + m]; v != 0) {
+        x[i][m] = Factored{false, v, {}};
+      }
+    }
+  for (const Layer& layer : cert.layers) {
+    const u64 cin = layer.channels_in, cout = layer.channels_out;
+    std::vector<std::vector<Factored>> y(layer.taps.size(), std::vector<Factored>(cout));
+    for (std::size_t u = 0; u < layer.taps.size(); ++u)
+      for (u64 c = 0; c < cout; ++c) {
+        std::vector<Factored> combined;  // gc: one linear combination per offset
+        std::vector<const Factored*> factors;
+        combined.reserve(layer.taps[u].size());
+        for (const Tap& tap : layer.taps[u]) {
+          const std::vector<Factored>& in = x[tap.input_position];
+          if (layer.pool) {
+            factors.push_back(&in[c]);
+            continue;
+          }
+          std::vector<std::pair<u64, const Factored*>> terms;
+          const u64* row = layer.weights.data() + (tap.matrix * cout + c) * cin;
+          for (u64 k = 0; k < cin; ++k) terms.emplace_back(row[k], &in[k]);
+          combined.push_back(s.combination(terms));
+          factors.push_back(&combined.back());
+        }
+        y[u][c] = factors.empty() ? Factored{false, 1 % p, {}} : s.product(factors);
+      }
+    if (entries_held(x) + entries_held(y) > kMaxTotalEntries)
+      too_large("the tables of two adjacent layers hold more than " + std::to_string(kMaxTotalEntries) + " entries");
+    x = std::move(y);
+  }
+  std::vector<std::pair<u64, const Factored*>> terms;
+  for (u64 c = 0; c < cert.readout.size(); ++c) terms.emplace_back(cert.readout[c], &x[0][c]);
+  return s.combination(terms);
+}
+
+// The determinant mod p of a small square matrix (row-major), by elimination.
+u64 small_determinant(std::vector<u64> a, u64 r, u64 p) {
+  u64 det = 1 % p;
+  for (u64 c = 0; c < r; ++c) {
+    u64 pivot = c;
+    while (pivot < r && a[pivot * r + c] == 0) ++pivot;
+    if (pivot == r) return 0;
+    if (pivot != c) {
+      for (u64 k = 0; k < r; ++k) std::swap(a[pivot * r + k], a[c * r + k]);
+      det = (p - det) % p;
+    }
+    det = mul_mod(det, a[c * r + c], p);
+    const u64 inverse = pow_mod(a[c * r + c], p - 2, p);
+    for (u64 i = c + 1; i < r; ++i) {
+      const u64 f = mul_mod(a[i * r + c], inverse, p);
+      if (f == 0) continue;
+      for (u64 k = c; k < r; ++k) a[i * r + k] = (a[i * r + k] + p - mul_mod(f, a[c * r + k], p)) % p;
+    }
+  }
+  return det;
+}
+
+struct Group {
+  std::string path;
+  Positions positions, in_i, in_j;
+  u64 rows_total = 0, cols_total = 0;
+  std::vector<u64> matrix;  // rows_total × cols_total
+  std::vector<u64> rows, cols;
+};
+
+// For each assignment of `side` (C order), its index's contribution in G's strides.
+std::vector<u64> offsets_in(const Positions& side, const Positions& G, u64 M) {
+  std::vector<u64> index{0};
+  for (std::uint32_t pos : side) {
+    u64 stride = 1;
+    for (auto it = std::upper_bound(G.begin(), G.end(), pos); it != G.end(); ++it) stride *= M;
+    std::vector<u64> next;
+    for (u64 i : index)
+      for (u64 t = 0; t < M; ++t) next.push_back(i + t * stride);
+    index.swap(next);
+  }
+  return index;
+}
+
+Verdict check_structured(const json& doc) {
+  Certificate cert;
+  const json& partition = read_certificate_head(doc, cert, true);
+  const VaryingSet vary = check_vary(field(partition, "partition", "vary"), cert);
+  const u64 n = cert.positions, M = cert.templates, p = cert.p;
+  std::vector<bool> in_i(n, false), taken(n, false);
+  for (std::uint32_t i : cert.part_i) in_i[i] = true;
+
+  const json& factors = as_array(field(doc, "", "factors"), "factors");
+  if (factors.empty()) malformed("factors: no group");
+  if (factors.size() > n) malformed("factors: more groups than positions");
+  std::vector<Group> groups;
+  u128 product = 1;
+  for (u64 g = 0; g < factors.size(); ++g) {
+    Group group;
+    group.path = "factors" + idx(g);
+    const std::string& fp = group.path;
+    const json& factor = as_object(factors[g], fp);
+    const json& positions = as_array(field(factor, fp, "positions"), fp + ".positions");
+    if (positions.empty() || positions.size() > n) malformed(fp + ".positions: expected 1 to H*W positions");
+    for (u64 t = 0; t < positions.size(); ++t) {
+      const std::string pp = fp + ".positions" + idx(t);
+      const u64 pos = as_uint(positions[t], pp, 0, n - 1, "[0, H*W)");
+      if (t > 0 && pos <= group.positions.back()) malformed(pp + ": not strictly increasing");
+      if (!vary.varies[pos]) malformed(pp + ": position " + std::to_string(pos) + " does not vary (partition.vary)");
+      if (taken[pos]) malformed(pp + ": position " + std::to_string(pos) + " is in an earlier group");
+      taken[pos] = true;
+      group.positions.push_back(std::uint32_t(pos));
+      (in_i[pos] ? group.in_i : group.in_j).push_back(std::uint32_t(pos));
+    }
+    u64 total = 1;
+    for (std::size_t t = 0; t < group.positions.size(); ++t)
+      if ((total *= M) > kMaxTableEntries)
+        malformed(fp + ".matrix: " + std::to_string(M) + "^" + std::to_string(group.positions.size()) +
+                  " entries, above the format's " + std::to_string(kMaxTableEntries));
+    group.rows_total = 1, group.cols_total = 1;
+    for (std::size_t t = 0; t < group.in_i.size(); ++t) group.rows_total *= M;
+    for (std::size_t t = 0; t < group.in_j.size(); ++t) group.cols_total *= M;
+    const json& mat = as_array(field(factor, fp, "matrix"), fp + ".matrix", group.rows_total);
+    for (u64 i = 0; i < group.rows_total; ++i)
+      read_vector(mat[i], group.cols_total, p, "p", fp + ".matrix" + idx(i), group.matrix);
+    auto read_indices = [&](const char* key, u64 bound, std::optional<u64> length, std::vector<u64>& out) {
+      const std::string kp = join(fp, key);
+      const json& list = as_array(field(factor, fp, key), kp, length);
+      if (list.size() > std::min(group.rows_total, group.cols_total))
+        malformed(kp + ": more indices than the matrix has rows or columns");
+      for (u64 t = 0; t < list.size(); ++t) {
+        const u64 v = as_uint(list[t], kp + idx(t), 0, bound - 1, "[0, " + std::to_string(bound) + ")");
+        if (t > 0 && v <= out.back()) malformed(kp + ": not strictly increasing");
+        out.push_back(v);
+      }
+    };
+    read_indices("rows", group.rows_total, std::nullopt, group.rows);
+    read_indices("cols", group.cols_total, group.rows.size(), group.cols);
+    if (group.rows.empty()) malformed(fp + ".rows: an empty minor");
+    if (group.rows.size() > kMaxGroupRank)
+      too_large(fp + ": a " + std::to_string(group.rows.size()) + "x" + std::to_string(group.rows.size()) +
+                " minor, above " + std::to_string(kMaxGroupRank));
+    product *= group.rows.size();
+    if (product > (u128(1) << 63) - 1) malformed("factors: the groups' minors multiply to 2^63 or more");
+    groups.push_back(std::move(group));
+  }
+  if (product != cert.r)
+    malformed("claim.rank_at_least: is " + std::to_string(cert.r) + ", but the groups' minors multiply to " +
+              std::to_string(u64(product)));
+
+  const Symbolic s(p, M, n);
+  const Factored h = symbolic_output(cert, vary, s);
+  if (h.zero) return {1, "refuted: the network is zero on the submatrix (symbolic evaluation)"};
+  for (const Group& group : groups) {
+    const std::string& fp = group.path;
+    std::vector<const Block*> members;
+    for (const BlockPtr& b : h.blocks) {
+      std::size_t inside = 0;
+      for (std::uint32_t pos : b->positions) inside += std::binary_search(group.positions.begin(), group.positions.end(), pos);
+      if (inside != 0 && inside != b->positions.size())
+        return {1, "refuted: " + fp + ": the network's factor over positions " + list_text(b->positions) +
+                       " crosses the group's border"};
+      if (inside != 0) members.push_back(b.get());
+    }
+    const std::vector<u64> table = s.product_on(group.positions, members);
+    const std::vector<u64> row_at = offsets_in(group.in_i, group.positions, M);
+    const std::vector<u64> col_at = offsets_in(group.in_j, group.positions, M);
+    const u64 cols = group.cols_total;
+    std::optional<std::pair<u64, u64>> first;
+    for (u64 i = 0; i < group.rows_total && !first; ++i)
+      for (u64 j = 0; j < cols && !first; ++j)
+        if (table[row_at[i] + col_at[j]] != 0) first = {i, j};
+    if (!first) malformed("internal error: the network's factor on " + fp + " is zero");
+    const auto [fi, fj] = *first;
+    const u64 lambda = mul_mod(group.matrix[fi * cols + fj], pow_mod(table[row_at[fi] + col_at[fj]], p - 2, p), p);
+    if (lambda == 0)
+      return {1, "refuted: " + fp + ".matrix" + idx(fi) + idx(fj) + " is 0 where the network's factor is not"};
+    for (u64 i = 0; i < group.rows_total; ++i)
+      for (u64 j = 0; j < cols; ++j)
+        if (group.matrix[i * cols + j] != mul_mod(lambda, table[row_at[i] + col_at[j]], p))
+          return {1, "refuted: " + fp + ".matrix" + idx(i) + idx(j) + " is not " + std::to_string(lambda) +
+                         " times the network's factor (the multiple taken at" + idx(fi) + idx(fj) + ")"};
+    const u64 r = group.rows.size();
+    std::vector<u64> minor;
+    for (u64 i : group.rows)
+      for (u64 j : group.cols) minor.push_back(group.matrix[i * cols + j]);
+    if (small_determinant(std::move(minor), r, p) == 0)
+      return {1, "refuted: " + fp + ": the " + std::to_string(r) + "x" + std::to_string(r) +
+                     " minor has determinant 0 mod " + std::to_string(p)};
+  }
+  return {0, "rank >= " + std::to_string(cert.r) + " over GF(" + std::to_string(p) + ") (structured: " +
+                 std::to_string(groups.size()) + " groups)"};
+}
+
 // ---- cut witnesses (docs/cut-witness.md) ----
 // A decimal integer as the documents write it: ASCII digits without leading zero (zero is "0"),
 // after a '-' only where negative numbers are allowed; never "-0".
@@ -1423,17 +1890,23 @@ Verdict check_witness(const json& doc) {
 }
 
 // What `seprank-check FILE` checks: a certificate, a witness, or either as "format" says.
-enum class Kind { certificate, witness, either };
+enum class Kind { certificate, structured, witness, either };
 
 Verdict check_text(const std::string& text, Kind kind) {
   const json doc = parse_document(text);
   if (kind == Kind::either) {
     as_object(doc, "document");
-    kind = string_field(doc, "", "format", {"seprank-certificate", "seprank-cut-witness"}) == "seprank-certificate"
-               ? Kind::certificate
-               : Kind::witness;
+    const std::string format = string_field(
+        doc, "", "format", {"seprank-certificate", "seprank-structured-certificate", "seprank-cut-witness"});
+    kind = format == "seprank-certificate" ? Kind::certificate
+           : format == "seprank-cut-witness" ? Kind::witness
+                                             : Kind::structured;
   }
-  return kind == Kind::certificate ? check_certificate(doc) : check_witness(doc);
+  switch (kind) {
+    case Kind::certificate: return check_certificate(doc);
+    case Kind::structured: return check_structured(doc);
+    default: return check_witness(doc);
+  }
 }
 
 // Every way a check can end, as a verdict: thrown ones, and exceptions a bug or the
@@ -1911,10 +2384,12 @@ int main(int argc, char** argv) {
                  "       seprank-check --bundle DIR    check a proof bundle: every verdict and its evidence\n"
                  "       seprank-check --help | --version\n"
                  "       seprank-check --limits        the size limits it enforces, one \"name value\" a line\n"
-                 "FILE is a certificate (docs/certificate-format.md) or a cut witness (docs/cut-witness.md),\n"
-                 "told apart by its \"format\"; DIR holds manifest.json (docs/proof-bundle.md).\n"
+                 "FILE is a certificate (docs/certificate-format.md), a structured certificate\n"
+                 "(docs/structured-certificate.md) or a cut witness (docs/cut-witness.md), told apart\n"
+                 "by its \"format\"; DIR holds manifest.json (docs/proof-bundle.md).\n"
                  "Prints one line, VERIFIED: ... or NOT VERIFIED: ..., and exits 0 (verified),\n"
-                 "1 (refuted), 2 (malformed) or 3 (cannot read, or usage).\n";
+                 "1 (refuted), 2 (malformed), 3 (cannot read, or usage) or 4 (too large for this\n"
+                 "checker).\n";
     return 0;
   }
   if (argc == 2 && first == "--version") {

@@ -78,22 +78,31 @@ def rank_and_minor(mat, p):
     return r, sorted(rows), sorted(cols)
 
 
-def links_certificate(dims_h_w, layers, M, spec, vary_spec, p=8388593, seed=1, link_offsets=(0, 2)):
-    cc = checker_module()
+def links_certificate(dims_h_w, layers, M, spec, vary_spec, p=8388593, seed=1, link_offsets=(0, 2),
+                      every_block=False):
     rng = random.Random(seed)
     net = network(dims_h_w, layers, M, p, link_offsets, rng)
     _, H, W = dims_h_w
     n = H * W
-    I = sorted(i for i in range(n) if (i % W) < W // 2) if spec == "left-right" else None
+    I = sorted(i for i in range(n) if (i % W) < W // 2)
     mask = vary_spec[5:]
     varies = {i for i, ch in enumerate(mask) if ch == "1"}
-    fixed = [0] * n
+    return structured_certificate(net, p, I, spec, vary_spec, varies, [0] * n, every_block)
+
+
+def structured_certificate(net, p, I, spec, vary_spec, varies, fixed, every_block=False):
+    """The certificate of `net` (at its weights) with a group per block of h that meets both
+    sides (every block, with every_block); None when h is zero or there is no group."""
+    cc = checker_module()
     dims, H, W, F, lays, readout = cc.parse_network(net, p)
+    n, M = H * W, len(F)
     h = cc.symbolic_output(F, lays, readout, p, n, varies, fixed)
+    if h is None:
+        return None
     in_i, factors, r = set(I), [], 1
     for B, t in h[1]:
         GI, GJ = [q for q in B if q in in_i], [q for q in B if q not in in_i]
-        if not GI or not GJ:
+        if not every_block and (not GI or not GJ):
             continue  # inside one side: rank 1, no group needed
         stride = {pos: M ** (len(B) - 1 - j) for j, pos in enumerate(B)}
 
@@ -106,6 +115,8 @@ def links_certificate(dims_h_w, layers, M, spec, vary_spec, p=8388593, seed=1, l
         rank, rows, cols = rank_and_minor(mat, p)
         factors.append({"positions": list(B), "matrix": mat, "rows": rows, "cols": cols})
         r *= rank
+    if not factors:
+        return None
     canon = json.dumps(net, sort_keys=True, separators=(",", ":")).encode()
     J = [i for i in range(n) if i not in in_i]
     return {"format": "seprank-structured-certificate", "format_version": 1, "seprank_version": "prototype",

@@ -11,7 +11,10 @@
    weights (hash updated), groups split or moved, matrix entries, minors, the claim, positions
    outside V; the checker's own size limit gives exit 4, never VERIFIED.
 
-Usage: python3 tests/test_structured_certificate.py
+4. seprank-check agrees: both checkers verify certificates of random networks (a group per
+   block) and give the same exit code on single edits of them.
+
+Usage: python3 tests/test_structured_certificate.py [--seprank-check BINARY]
 """
 import copy
 import hashlib
@@ -135,17 +138,26 @@ def check_ranks():
         cases.append((f"1D N={N} R={R} C={C} M={M}", (1, 1, N), [(R, 1, C), (N - R + 1, 1, C)], M,
                       "mask:" + "1" * N, offs))
     for name, shape, layers, M, vary, offs in cases:
-        cert = sl.links_certificate(shape, layers, M, "left-right", vary, seed=len(name), link_offsets=offs)
+        cert = sl.links_certificate(shape, layers, M, "left-right", vary, seed=len(name), link_offsets=offs,
+                                    every_block=True)
         r, dense = cert["claim"]["rank_at_least"], sl.dense_rank(cert)
         expect(r == dense, f"{name}: structured rank {r}, dense rank at the same weights {dense}")
         print(f"{name}: structured {r} = dense {dense}")
 
 
-def run(doc):
+SEPRANK_CHECK = None  # the C++ checker, when given: run on every edit too, with the same exit code
+
+
+def run(doc, cpp=True):
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(doc, f)
     try:
         out = subprocess.run([sys.executable, CHECKER, f.name], capture_output=True, text=True, timeout=600)
+        if SEPRANK_CHECK and cpp:
+            other = subprocess.run([SEPRANK_CHECK, f.name], capture_output=True, text=True, timeout=600)
+            expect(other.returncode == out.returncode,
+                   f"seprank-check exits {other.returncode} ({other.stdout.strip()}), the Python checker"
+                   f" {out.returncode} ({out.stdout.strip()})")
         return out.returncode, out.stdout.strip()
     finally:
         os.unlink(f.name)
@@ -212,16 +224,77 @@ def check_too_large():
                                          "J": list(range(N // 2, N))}},
                   "index_order": "C",
                   "factors": [{"positions": [7, 8], "matrix": [[1, 0], [0, 1]], "rows": [0, 1], "cols": [0, 1]}]})
-    code, line = run(doc)
+    code, line = run(doc, cpp=False)  # seprank-check's limits are larger: it answers (refuted)
     expect(code == 4 and "too large for this checker" in line, f"a table of 2^16 entries: {code} {line}")
     print(f"too large: exit {code}")
 
 
+def check_differential(seprank_check, trials=150, seed=11):
+    """seprank-check and the Python checker give the same exit code on certificates of random
+    networks (every block a group: both VERIFIED) and on single edits of them."""
+    rng, done, codes = random.Random(seed), 0, {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "c.json")
+
+        def both(doc):
+            with open(path, "w") as f:
+                json.dump(doc, f)
+            py = cc.main(["check_certificate.py", path])
+            cpp = subprocess.run([seprank_check, path], capture_output=True, text=True, timeout=600)
+            return py[0], cpp.returncode, py[1], cpp.stdout.strip()
+
+        while done < trials:
+            p = rng.choice((97, 8388593))
+            net = random_network(rng, p)
+            if net is None or net["input"]["width"] < 2:
+                continue
+            H, W = net["input"]["height"], net["input"]["width"]
+            n, M = H * W, net["templates"]
+            I = [i for i in range(n) if i % W < W // 2]
+            V = sorted(i for i in range(n) if rng.random() < 0.7)
+            while V and M ** len(V) > 4096:
+                V.pop()
+            if not any(i in I for i in V) or all(i in I for i in V):
+                continue
+            fixed = [rng.randrange(M) for _ in range(n)]
+            cert = sl.structured_certificate(net, p, I, "left-right", "indices:" + ",".join(map(str, V)), set(V),
+                                             fixed, every_block=True)
+            if cert is None:
+                continue
+            py, cpp, pl, cl = both(cert)
+            expect(py == 0 and cpp == 0, f"random certificate: python {py} ({pl}), seprank-check {cpp} ({cl})")
+            edits = []
+            gc = [l for l in cert["network"]["layers"] if l["kind"] == "gc"]
+            if gc:
+                doc = copy.deepcopy(cert)
+                layer = rng.choice([l for l in doc["network"]["layers"] if l["kind"] == "gc"])
+                m = rng.choice(layer["weights"])
+                row = rng.choice(m)
+                row[rng.randrange(len(row))] = rng.randrange(p)
+                edits.append(("weight", rehash(doc)))
+            doc = copy.deepcopy(cert)
+            f = rng.choice(doc["factors"])
+            line = rng.choice(f["matrix"])
+            line[rng.randrange(len(line))] = rng.randrange(p)
+            edits.append(("matrix", doc))
+            for name, doc in edits:
+                py, cpp, pl, cl = both(doc)
+                codes[py] = codes.get(py, 0) + 1
+                expect(py == cpp, f"{name} edit: python {py} ({pl}), seprank-check {cpp} ({cl})")
+            done += 1
+    print(f"differential: {trials} random certificates verified by both; edits' exit codes {sorted(codes.items())}"
+          " equal in both")
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--seprank-check":
+        SEPRANK_CHECK = sys.argv[2]
     check_symbolic_exact()
     check_ranks()
     check_edits()
     check_too_large()
+    if SEPRANK_CHECK:
+        check_differential(SEPRANK_CHECK)
     if failures:
         print(f"{len(failures)} failed")
         sys.exit(1)
