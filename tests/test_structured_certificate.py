@@ -188,10 +188,13 @@ def check_edits():
     # A second-layer weight of 0 removes links: the groups no longer match what the network is.
     edit("weights edited, hash updated", 1,
          lambda d: (d["network"]["layers"][0]["weights"][0].__setitem__(1, [0, 0]), rehash(d)))
-    # Group 0 cut down to its first position (in I: one column), the claim halved to match.
+    # Group 0 ({a in I, b in J}) cut down to {a}, with the matrix a checker would compute if it
+    # let the network's factor stick out of the group (b held at template 0), the claim halved.
+    column = [[row[0]] for row in g0["matrix"]]
+    nonzero = next(i for i, row in enumerate(column) if row[0])
     edit("group split", 1,
-         lambda d: (d["factors"].__setitem__(0, {"positions": g0["positions"][:1], "matrix": [[1], [1]],
-                                                   "rows": [0], "cols": [0]}),
+         lambda d: (d["factors"].__setitem__(0, {"positions": g0["positions"][:1], "matrix": column,
+                                                   "rows": [nonzero], "cols": [0]}),
                     d["claim"].__setitem__("rank_at_least", 2048)))
     edit("matrix entry", 1, lambda d: d["factors"][0]["matrix"][0].__setitem__(0, (g0["matrix"][0][0] + 1) % p))
     edit("matrix scaled (valid)", 0,
