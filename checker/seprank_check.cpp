@@ -69,6 +69,16 @@ Verdict check_evidence_text(const std::string& text);
 // The verdict on the proof bundle in directory dir (`seprank-check --bundle DIR`). Never throws.
 Verdict check_bundle(const std::string& dir);
 
+// For `seprank certify --structured`, which chooses the groups from what this checker will
+// compute: the blocks of h (docs/structured-certificate.md) for a structured certificate's
+// network, partition and vary; its claim is read as usual, its `factors` not at all. Verdict 0
+// with the blocks, or why not (1: h is zero; 2: malformed; 4: too large). Never throws.
+struct StructuredBlock {
+  std::vector<std::uint32_t> positions;  // increasing
+  std::vector<std::uint64_t> table;      // M^|positions| values mod p, C order, first nonzero 1
+};
+Verdict structured_blocks(const std::string& text, std::vector<StructuredBlock>& blocks);
+
 // The one line the checker prints: "VERIFIED: ..." or "NOT VERIFIED: ...", printable ASCII.
 std::string verdict_line(const Verdict& verdict);
 
@@ -2354,6 +2364,20 @@ Verdict check_evidence_text(const std::string& text) {
 
 Verdict check_bundle(const std::string& dir) {
   return verdict_of([&] { return check_bundle_dir(dir); });
+}
+
+Verdict structured_blocks(const std::string& text, std::vector<StructuredBlock>& blocks) {
+  blocks.clear();
+  return verdict_of([&]() -> Verdict {
+    const json doc = parse_document(text);
+    Certificate cert;
+    const json& partition = read_certificate_head(doc, cert, true);
+    const VaryingSet vary = check_vary(field(partition, "partition", "vary"), cert);
+    const Factored h = symbolic_output(cert, vary, Symbolic(cert.p, cert.templates, cert.positions));
+    if (h.zero) return {1, "refuted: the network is zero on the submatrix (symbolic evaluation)"};
+    for (const BlockPtr& b : h.blocks) blocks.push_back({b->positions, b->table});
+    return {0, std::to_string(blocks.size()) + " blocks"};
+  });
 }
 
 std::string verdict_line(const Verdict& verdict) {

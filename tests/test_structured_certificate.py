@@ -14,7 +14,10 @@
 4. seprank-check agrees: both checkers verify certificates of random networks (a group per
    block) and give the same exit code on single edits of them.
 
-Usage: python3 tests/test_structured_certificate.py [--seprank-check BINARY]
+5. `seprank certify --structured` reaches C4's closed-form bound on its strips (H = 6 to 16),
+   and refuses where the links construction cannot apply.
+
+Usage: python3 tests/test_structured_certificate.py [--seprank-check BINARY [--seprank BINARY]]
 """
 import copy
 import hashlib
@@ -289,9 +292,45 @@ def check_differential(seprank_check, trials=150, seed=11):
           " equal in both")
 
 
+def check_producer(seprank):
+    """`seprank certify --structured`: C4's strip reaches the closed-form bound
+    min(M, C)^(2(H-2)) of proofs/C4.toml's derivation at H = 6, 10, 16, both checkers verify it;
+    where the construction cannot apply, exit 65 and no file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "s.json")
+        for H, M, C in ((6, 2, 2), (6, 3, 2), (10, 2, 2), (16, 2, 2), (8, 2, 3)):
+            row = "0" * (H // 2 - 2) + "1111" + "0" * (H // 2 - 2)
+            mask = "mask:" + row * (H - 2) + "0" * (2 * H)
+            got = subprocess.run([seprank, "certify", "--structured", "--input", f"{H}x{H}", "--templates", str(M),
+                                  "--layers", f"3/1/{C},2/2/{C},{(H - 2) // 2}/1/{C}", "--partition", "left-right",
+                                  "--vary", mask, "--prime", "fast", "-o", out, "--force", "--json"],
+                                 capture_output=True, text=True, timeout=600)
+            bound = min(M, C) ** (2 * (H - 2))
+            rank = json.loads(got.stdout)["rank"] if got.returncode == 0 else None
+            expect(rank == bound, f"C4 H={H} M={M} C={C}: certify --structured exits {got.returncode}, rank {rank},"
+                                  f" expected {bound} ({got.stderr.strip()})")
+            if got.returncode == 0:
+                with open(out) as f:
+                    code, line = run(json.load(f))
+                expect(code == 0 and line.startswith(f"VERIFIED: rank >= {bound} "), f"C4 H={H}: {code} {line}")
+        for why, args in (("pool first", ["--input", "6", "--layers", "pool2/1,5/1/2"]),
+                          ("1x1 sharing", ["--input", "6", "--layers", "3/1/2,4/1/2", "--sharing", "1x1"]),
+                          ("window 1", ["--input", "6", "--layers", "1/1/2,6/1/2"])):
+            got = subprocess.run([seprank, "certify", "--structured", *args, "-o", out, "--force"],
+                                 capture_output=True, text=True, timeout=600)
+            expect(got.returncode == 65 and "does not apply" in got.stderr,
+                   f"{why}: exit {got.returncode} ({got.stderr.strip()})")
+        got = subprocess.run([seprank, "certify", "--structured", "--input", "6", "--layers", "3/1/2,4/1/2",
+                              "--field", "Q", "-o", out, "--force"], capture_output=True, text=True, timeout=600)
+        expect(got.returncode == 64, f"--structured --field Q: exit {got.returncode} ({got.stderr.strip()})")
+    print("producer: C4 strips at the closed-form bound, checked by both; refusals exit 65/64")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--seprank-check":
+    if len(sys.argv) >= 3 and sys.argv[1] == "--seprank-check":
         SEPRANK_CHECK = sys.argv[2]
+    if len(sys.argv) == 5 and sys.argv[3] == "--seprank":
+        check_producer(sys.argv[4])
     check_symbolic_exact()
     check_ranks()
     check_edits()

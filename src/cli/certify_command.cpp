@@ -8,6 +8,7 @@
 #include "cli/vary_suggestion.hpp"
 #include "seprank/analysis/rank_analysis.hpp"
 #include "seprank/evidence/certificate.hpp"
+#include "seprank/evidence/structured_certificate.hpp"
 #include "seprank/support/atomic_file.hpp"
 #include "seprank/support/errors.hpp"
 
@@ -16,9 +17,40 @@ namespace po = boost::program_options;
 namespace seprank::cli {
 
 
+namespace {
+
+int write_structured(const RankRequest& request, const std::string& path, bool force, bool json) {
+  const StructuredCertificate s = find_structured_certificate(request);
+  write_output(path, s.text, force);
+  const bool to_stdout = is_standard_output(path);
+  if (json) {
+    std::cout << nlohmann::json{{"schema_version", 1},
+                                {"command", "certify"},
+                                {"kind", "structured"},
+                                {"rank", s.rank},
+                                {"prime", s.prime},
+                                {"groups", s.groups},
+                                {"offsets", {s.offsets[0], s.offsets[1]}},
+                                {"candidates", s.candidates},
+                                {"file", path}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  std::ostream& o = to_stdout ? std::cerr : std::cout;
+  const std::string shown = to_stdout ? "FILE" : path;
+  o << "wrote " << (to_stdout ? "standard output" : path) << ": claim rank >= " << s.rank << " over GF(" << s.prime
+    << "), a structured certificate: " << s.groups << " groups, links at first-layer offsets " << s.offsets[0]
+    << " and " << s.offsets[1] << " (best of " << s.candidates << " pairs)\n"
+    << "check it with: seprank-check " << shown << "  or  python3 checker/check_certificate.py " << shown << "\n";
+  return 0;
+}
+
+}  // namespace
+
 int certify_command(int argc, const char* const* argv) {
   const auto options = options_for("Certify options", joined(joined(network_option_names(), weight_option_names()),
-                                                             {"field", "prime", "weight-bound", "threads", "max-memory", "output", "force", "json", "help"}));
+                                                             {"field", "prime", "weight-bound", "threads", "max-memory", "output", "force", "structured", "json", "help"}));
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
     std::cout << "usage: seprank certify <rank options> -o FILE [--force]\n"
@@ -27,6 +59,9 @@ int certify_command(int argc, const char* const* argv) {
                  "(a kill leaves the previous file or the new one: docs/output-files.md).\n"
                  "-o - writes the certificate to standard output and the summary to stderr (not with\n"
                  "--json); a file named - is ./-.\n"
+                 "--structured writes a structured certificate instead (docs/structured-certificate.md):\n"
+                 "particular weights under which the network splits into small groups of positions,\n"
+                 "rank >= the product of the groups' ranks, with no matrix assembled.\n"
               << options;
     return 0;
   }
@@ -41,6 +76,7 @@ int certify_command(int argc, const char* const* argv) {
   require_output_writable(path, vm.count("force") > 0);
   // What the checkers would reject for size is refused before any work (format limits).
   require_certificate_format_limits(request.arch);
+  if (vm.count("structured")) return write_structured(request, path, vm.count("force") > 0, vm.count("json") > 0);
   PreparedNetwork net;
   CertificateEvidence evidence;
   try {  // too large a matrix or rank: a strip that fits, if one does

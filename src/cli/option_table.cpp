@@ -82,6 +82,9 @@ const std::vector<OptionRow>& table() {
        "write a proof bundle: every verdict with its evidence (docs/proof-bundle.md)"},
       {"force", Takes::nothing, false, nullptr,
        "replace output files that exist (-o, --witness, --certificates, --bundle)"},
+      {"structured", Takes::nothing, false, nullptr,
+       "write a structured certificate (docs/structured-certificate.md): particular weights under which the "
+       "network splits into small groups; ranks far beyond a dense minor"},
       {"json", Takes::nothing, false, nullptr, "print one JSON object on stdout instead of the table"},
       {"timings", Takes::nothing, false, nullptr,
        "include wall-clock timings in --json output (makes it differ between runs)"},

@@ -41,7 +41,8 @@ std::vector<int> side_assignment(std::int64_t index, const std::vector<int>& sid
   return out;
 }
 
-// The `partition` object: I, its name, and the submatrix the minor lies in (`vary`).
+}  // namespace
+
 nlohmann::ordered_json partition_json(const Partition& p) {
   std::vector<int> varying(p.vary_I);  // V = vary_I ∪ vary_J, the set a mask/indices spec names
   varying.insert(varying.end(), p.vary_J.begin(), p.vary_J.end());
@@ -56,8 +57,6 @@ nlohmann::ordered_json partition_json(const Partition& p) {
   out["vary"] = std::move(vary);
   return out;
 }
-
-}  // namespace
 
 nlohmann::json certificate_network_json(const PreparedNetwork& net, std::uint64_t p) {
   const Architecture& a = net.arch;

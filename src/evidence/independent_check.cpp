@@ -20,6 +20,11 @@ void require_certificate_verified(const std::string& text, const std::string& ex
   require_verified(seprank_check::check_certificate_text(text), expected_statement, what);
 }
 
+void require_evidence_verified(const std::string& text, const std::string& expected_statement,
+                               const std::string& what) {
+  require_verified(seprank_check::check_evidence_text(text), expected_statement, what);
+}
+
 void require_cut_witness_verified(const std::string& text, const std::string& bound, const std::string& what) {
   require_verified(seprank_check::check_cut_witness_text(text), "rank <= " + bound + " for all weights", what);
 }

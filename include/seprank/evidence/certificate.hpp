@@ -18,6 +18,9 @@ inline constexpr int certificate_format_version = 1;
 // The `network` object: every weight written out, reduced into [0, prime).
 nlohmann::json certificate_network_json(const PreparedNetwork& net, std::uint64_t prime);
 
+// The `partition` object: I, its name, and the submatrix the evidence lies in (`vary`).
+nlohmann::ordered_json partition_json(const Partition& partition);
+
 // Lowercase hex SHA-256 of the canonical serialization (sorted keys, no whitespace).
 std::string canonical_sha256(const nlohmann::json& value);
 // Lowercase hex SHA-256 of bytes (a file's content, in proof bundles).
