@@ -14,7 +14,7 @@ TEST_CASE("rank --json prints exactly one JSON object with the contract's fields
   const auto r = run(seprank_command("rank --input 8 --templates 2 --layers 3/1/2,6/1/1 --json"));
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);  // throws (fails the test) on partial JSON
-  CHECK(j["schema_version"] == 1);
+  CHECK(j["schema_version"] == 2);
   CHECK(j["rank"] == 4);  // C2 with C' = 1: M^(R-1)
   CHECK(j["rows"] == 16);
   CHECK(j["cols"] == 16);

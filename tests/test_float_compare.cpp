@@ -339,10 +339,10 @@ TEST_CASE("float compare: compare --json: one object with the contract's fields"
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
   const auto j = nlohmann::json::parse(r.out);
-  CHECK(j["schema_version"] == 1);
+  CHECK(j["schema_version"] == 2);
   CHECK(j["command"] == "compare");
   CHECK(j["exact_rank_mod_p"] == 4);  // C2: M^(R-1)
-  CHECK(j["upper_bound"] == 4);
+  CHECK(j["upper_bound"] == "4");
   CHECK(j["exact_rank_settled"] == true);
   CHECK(j["prime"] == p);
   CHECK(j["seed"] == 1);

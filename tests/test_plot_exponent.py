@@ -22,26 +22,27 @@ def check(ok, what):
         print("FAIL", what)
 
 
-def row(status, lower="", upper="", rank=None, cut=""):
+def row(status, lower=None, upper=None, rank=None, cut=None):
     return {"status": status, "architecture": "-", "claimed_lower": lower, "claimed_upper": upper,
-            "certified_lower": rank, "min_cut": cut, "tries": 0 if rank is None else 1, "seed": 1, "note": ""}
+            "certified_lower": rank, "min_cut": cut, "tries": 0 if rank is None else 1,
+            "seed": None if rank is None else 1, "note": "", "evidence_checked": False}
 
 
 # Theorem T: claim "grow" (lower 2^(R-1), no upper) and claim "exact" (lower = upper = 2^(R-1)),
 # on R = 1..4 at N = 8, plus one instance at N = 10 (another value of a parameter left free).
-DOC = {"schema_version": 2, "command": "verify", "prime": 101, "theorems": [
+DOC = {"schema_version": 3, "seprank_version": "0.1.0", "command": "verify", "prime": 101, "theorems": [
     {"id": "OTHER", "path": "o.toml", "title": "o", "instances": []},
     {"id": "T", "path": "t.toml", "title": "t", "instances": [
-        {"parameters": "N=8 R=1", "claim_names": ["grow", "exact"],
+        {"parameters": {"N": "8", "R": "1"}, "claim_names": ["grow", "exact"],
          "claims": [row("TRIVIAL", lower="1"), row("PROVEN", "1", "1", 1, "1")]},
-        {"parameters": "N=8 R=2", "claim_names": ["grow", "exact"],
-         "claims": [row("PROVEN", "2", "", 2, "2"), row("PROVEN", "2", "2", 2, "2")]},
-        {"parameters": "N=8 R=3", "claim_names": ["grow", "exact"],
-         "claims": [row("PROVEN", "4", "", 5, "8"), row("N/A")]},
-        {"parameters": "N=8 R=4", "claim_names": ["grow"],
-         "claims": [row("PROVEN", "8", "", 8, "123456789012345678901234567890")]},
-        {"parameters": "N=10 R=2", "claim_names": ["grow"],
-         "claims": [row("PROVEN", "2", "", 2, "4")]},
+        {"parameters": {"N": "8", "R": "2"}, "claim_names": ["grow", "exact"],
+         "claims": [row("PROVEN", "2", None, 2, "2"), row("PROVEN", "2", "2", 2, "2")]},
+        {"parameters": {"N": "8", "R": "3"}, "claim_names": ["grow", "exact"],
+         "claims": [row("PROVEN", "4", None, 5, "8"), row("N/A")]},
+        {"parameters": {"N": "8", "R": "4"}, "claim_names": ["grow"],
+         "claims": [row("PROVEN", "8", None, 8, "123456789012345678901234567890")]},
+        {"parameters": {"N": "10", "R": "2"}, "claim_names": ["grow"],
+         "claims": [row("PROVEN", "2", None, 2, "4")]},
     ]}],
     "summary": {}}
 

@@ -21,6 +21,10 @@ def read_lines(path):
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
             row = json.loads(line)
+            # Exact numbers are decimal strings (docs/schema/README.md); Python's ints are exact.
+            for key in ("rows", "cols", "min_cut"):
+                if row.get(key) is not None:
+                    row[key] = int(row[key])
             if row["index"] != number - 1:
                 sys.exit(f"{path}:{number}: index {row['index']}, expected {number - 1} (a sharded or partial run?)")
             rows.append(row)

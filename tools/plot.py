@@ -123,7 +123,7 @@ def sweep(args):
         if j["command"] == "compare":
             p["float"], p["compared"] = j["float_rank"], True
         if j.get("upper_bound") is not None:
-            p["cut"] = j["upper_bound"]
+            p["cut"] = int(j["upper_bound"])  # a decimal string (docs/schema/README.md)
     xs = sorted(points)
     exact = [log_m(points[x]["exact"]) for x in xs]
     floats = [log_m(points[x]["float"]) if points[x]["float"] else float("nan") for x in xs]
@@ -161,14 +161,16 @@ def sweep(args):
     fig.savefig(args.output, dpi=args.dpi)
 
 
-def parameters_of(text):
-    """verify --json's "C=2 M=2 N=8" -> {"C": "2", "M": "2", "N": "8"} (values kept exact, as text)."""
-    return dict(item.split("=", 1) for item in text.split())
+def parameters_of(parameters):
+    """verify --json's {"C": "2", "M": "2", "N": "8"} (values kept exact, as text), checked."""
+    if not isinstance(parameters, dict):
+        raise ValueError("an instance's parameters are not an object: a verify --json of schema_version 3 is needed")
+    return dict(parameters)
 
 
 def number(text):
-    """A bound or a min-cut as verify --json writes it: "" (none) -> None, else an int."""
-    return None if text in ("", None) else int(text)
+    """A bound or a min-cut as verify --json writes it: null (none) -> None, else an int."""
+    return None if text is None else int(text)
 
 
 def exponent_series(doc, theorem, claim, x, fixed):

@@ -1,5 +1,7 @@
 """The seprank commands as functions: each runs `seprank <command> ... --json` and returns the
-parsed JSON object (a dict; big integers stay exact Python ints).
+parsed JSON object (a dict). The JSON writes the min-cut bounds as decimal strings
+(docs/schema/README.md); rank, bound and compare return them as Python ints (exact, whatever
+their size). verify returns its report as the JSON has it.
 
 Options are named like the command-line flags with "_" for "-": fixed_templates="0" is
 --fixed-templates=0. A value is passed with str() (so 8, "8" and pathlib paths all work); True
@@ -53,12 +55,25 @@ def error_message(stderr, exit_code, result=None):
     return lines[-1] if lines else f"seprank exited with code {exit_code} and no message"
 
 
+# The top-level exact integers of rank, bound and compare (decimal strings in the JSON).
+EXACT_INTEGERS = ("upper_bound", "cut_product", "matrix_size_limit")
+
+
+def exact_integers(result):
+    """rank, bound and compare's decimal-string bounds as ints; other commands' objects unchanged."""
+    if result.get("command") in ("rank", "bound", "compare"):
+        for key in EXACT_INTEGERS:
+            if isinstance(result.get(key), str):
+                result[key] = int(result[key])
+    return result
+
+
 def parse_json(stdout):
     try:
         value = json.loads(stdout)
     except ValueError:
         return None
-    return value if isinstance(value, dict) else None
+    return exact_integers(value) if isinstance(value, dict) else None
 
 
 def run(command, *arguments, **options):

@@ -49,7 +49,8 @@ int bound_command(int argc, const char* const* argv) {
       cut.push_back({{"kind", item.kind == CutItem::Kind::bond ? "bond" : "copy_tensor"},
                      {"dim", item.dim},
                      {"description", item.description}});
-    std::cout << nlohmann::json{{"schema_version", 1},
+    std::cout << nlohmann::json{{"schema_version", 2},  // docs/schema/bound.schema.json
+                                {"seprank_version", SEPRANK_VERSION},
                                 {"command", "bound"},
                                 {"upper_bound", bound_value(b)},
                                 {"cut_product", b.cut_product},

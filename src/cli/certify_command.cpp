@@ -96,7 +96,8 @@ int certify_command(int argc, const char* const* argv) {
   const nlohmann::ordered_json doc = certificate_json(net, evidence, info);
   write_output(path, certificate_text(doc), vm.count("force") > 0);
   if (vm.count("json")) {
-    std::cout << nlohmann::json{{"schema_version", 1},
+    std::cout << nlohmann::json{{"schema_version", 2},  // docs/schema/certify.schema.json
+                                {"seprank_version", SEPRANK_VERSION},
                                 {"command", "certify"},
                                 {"rank", evidence.profile.rank},
                                 {"prime", evidence.prime},

@@ -75,7 +75,8 @@ nlohmann::json optional_number(double v) {
 
 nlohmann::json compare_json(const RankRequest& request, const FloatComparison& c) {
   nlohmann::json j;
-  j["schema_version"] = 1;
+  j["schema_version"] = 2;  // docs/schema/compare.schema.json
+  j["seprank_version"] = SEPRANK_VERSION;
   j["command"] = "compare";
   j["verdict"] = to_string(c.verdict);
   j["verdict_certified"] = c.verdict_certified;

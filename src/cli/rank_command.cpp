@@ -63,7 +63,8 @@ nlohmann::json method_json(const RankRequest& request, const RankComputation& c,
 nlohmann::json rank_json(const RankRequest& request, const RankComputation& c, const std::vector<RankTrial>& trials,
                          const UpperBound& u, bool timings) {
   nlohmann::json j;
-  j["schema_version"] = 1;
+  j["schema_version"] = 2;  // docs/schema/rank.schema.json
+  j["seprank_version"] = SEPRANK_VERSION;
   j["command"] = "rank";
   j["rank"] = c.rank;
   j["rows"] = c.net.rows;

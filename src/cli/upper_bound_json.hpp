@@ -1,4 +1,5 @@
-// The min-cut upper bound as it appears in --json outputs and tables.
+// The min-cut upper bound as it appears in --json outputs (docs/schema/README.md: a bound has
+// no size limit, so it is always a string of decimal digits, whatever its value).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -7,9 +8,6 @@
 
 namespace seprank::cli {
 
-// The bound as a JSON number when it fits in 64 bits, else as a decimal string.
-inline nlohmann::json bound_value(const MinCutBound& b) {
-  return b.bound_u64 ? nlohmann::json(*b.bound_u64) : nlohmann::json(b.bound);
-}
+inline nlohmann::json bound_value(const MinCutBound& b) { return nlohmann::json(b.bound); }
 
 }  // namespace seprank::cli

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <flint/fmpz.h>
+
 #include "seprank/analysis/rank_analysis.hpp"
 #include "seprank/bounds/cut_witness.hpp"
 #include "seprank/evidence/checked_certificate.hpp"
@@ -12,6 +14,22 @@
 #include "seprank/sweep/sub_selection.hpp"
 
 namespace seprank {
+
+namespace {
+
+// base^exponent exactly, in decimal.
+std::string decimal_power(std::uint64_t base, std::size_t exponent) {
+  fmpz_t p;
+  fmpz_init_set_ui(p, base);
+  fmpz_pow_ui(p, p, exponent);
+  char* text = fmpz_get_str(nullptr, 10, p);
+  std::string out(text);
+  flint_free(text);
+  fmpz_clear(p);
+  return out;
+}
+
+}  // namespace
 
 std::string sweep_fingerprint(const Family& family, const SweepOptions& options) {
   return std::string("seprank ") + SEPRANK_VERSION + "; family " + family.name + " sha256:" + family.sha256 +
@@ -73,12 +91,6 @@ nlohmann::ordered_json sweep_member(const FamilyMember& member, const SweepOptio
     require_cut_witness_verified(cut_witness_json(spec.arch, partition, *analysis.upper.bound).dump(),
                                  analysis.upper.bound->bound, where);
 
-  const auto m = static_cast<std::uint64_t>(member.templates);
-  auto power = [m](std::size_t k) {
-    std::uint64_t p = 1;
-    for (std::size_t i = 0; i < k; ++i) p = p > UINT64_MAX / m ? UINT64_MAX : p * m;
-    return p;
-  };
   std::string rank_command = "seprank rank " + member.options();
   if (!selection.whole()) rank_command += " --vary " + selection.vary + " --fixed-templates 0";
   rank_command += " --prime " + std::to_string(request.prime) + " --seed " + std::to_string(options.seed);
@@ -95,8 +107,9 @@ nlohmann::ordered_json sweep_member(const FamilyMember& member, const SweepOptio
   j["padding"] = member.padding;
   j["partition"] = member.partition;
   j["partition_I"] = partition.I;
-  j["rows"] = power(partition.I.size());
-  j["cols"] = power(partition.J.size());
+  // M^|I| x M^|J| has no size limit: exact decimal strings (docs/schema/README.md).
+  j["rows"] = decimal_power(member.templates, partition.I.size());
+  j["cols"] = decimal_power(member.templates, partition.J.size());
   j["certified_on"] = selection.whole() ? "full matricization" : "sub-selection";
   j["vary"] = selection.vary;
   j["assembled_rows"] = selection.rows;
@@ -104,7 +117,7 @@ nlohmann::ordered_json sweep_member(const FamilyMember& member, const SweepOptio
   j["certified_rank"] = analysis.best ? nlohmann::ordered_json(analysis.best->rank) : nlohmann::ordered_json();
   if (analysis.upper.bound) {
     const MinCutBound& b = *analysis.upper.bound;
-    j["min_cut"] = b.bound_u64 ? nlohmann::ordered_json(*b.bound_u64) : nlohmann::ordered_json(b.bound);
+    j["min_cut"] = b.bound;
     j["min_cut_limited_by"] = to_string(b.limited_by);
   } else {
     j["min_cut"] = nullptr;

@@ -16,6 +16,8 @@ namespace {
 std::string sweep_line(std::size_t index, std::size_t family_size, const std::string& fingerprint,
                        const FamilyMember& member, const SweepOptions& options, const ExecutionContext& execution) {
   nlohmann::ordered_json line;
+  line["schema_version"] = sweep_schema_version;  // docs/schema/sweep-line.schema.json
+  line["seprank_version"] = SEPRANK_VERSION;
   line["index"] = index;
   line["family_size"] = family_size;
   line["fingerprint"] = fingerprint;

@@ -28,6 +28,17 @@ Status status_named(const nlohmann::json& name) {
   throw data_error("a claim's status is " + name.dump() + ", which is no status of verify");
 }
 
+// Absent values are null, never "" (docs/schema/README.md).
+nlohmann::json text_or_null(const std::string& text) { return text.empty() ? nlohmann::json() : nlohmann::json(text); }
+
+// The instance's parameters, name -> exact value as a string ("8", "-3", "1/2"), as a bundle
+// manifest records them.
+nlohmann::json parameters_json(const Parameters& values) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, value] : values) out[name] = value.to_string();
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json theorem_json(const TheoremResult& t, bool timings) {
@@ -37,24 +48,25 @@ nlohmann::json theorem_json(const TheoremResult& t, bool timings) {
     for (const ClaimResult& r : i.claims) {
       nlohmann::json j = {{"status", to_string(r.status)},
                           {"architecture", r.architecture},
-                          {"claimed_lower", r.claimed_lower},
-                          {"claimed_upper", r.claimed_upper},
+                          {"claimed_lower", text_or_null(r.claimed_lower)},
+                          {"claimed_upper", text_or_null(r.claimed_upper)},
                           {"certified_lower", r.certified_lower ? nlohmann::json(*r.certified_lower) : nlohmann::json()},
-                          {"min_cut", r.min_cut},
+                          {"min_cut", text_or_null(r.min_cut)},
                           {"tries", r.tries},
-                          {"seed", r.seed},
+                          {"seed", r.certified_lower ? nlohmann::json(r.seed) : nlohmann::json()},  // of the rank
                           {"note", r.note},
                           {"evidence_checked", r.evidence_checked}};
       if (timings) j["seconds"] = r.seconds;
       if (!r.float_verdict.empty()) {
-        j["float_rank"] = r.float_rank;
+        // A number, or null when the floating-point rank failed (ClaimResult spells it "fails").
+        j["float_rank"] = r.float_rank == "fails" ? nlohmann::json() : nlohmann::json(std::stoll(r.float_rank));
         j["float_verdict"] = r.float_verdict;
       }
       claims.push_back(std::move(j));
     }
     nlohmann::json names = nlohmann::json::array();
     for (std::size_t index : i.claim_indices) names.push_back(t.claim_names[index]);
-    instances.push_back({{"parameters", i.parameters}, {"claim_names", names}, {"claims", std::move(claims)}});
+    instances.push_back({{"parameters", parameters_json(i.values)}, {"claim_names", names}, {"claims", std::move(claims)}});
   }
   return {{"id", t.id}, {"path", t.path}, {"title", t.title}, {"instances", std::move(instances)}};
 }
@@ -89,6 +101,7 @@ nlohmann::json verify_summary(const nlohmann::json& theorems) {
 nlohmann::json verify_document(std::uint64_t prime, nlohmann::json theorems) {
   nlohmann::json summary = verify_summary(theorems);
   return {{"schema_version", verify_schema_version},
+          {"seprank_version", SEPRANK_VERSION},
           {"command", "verify"},
           {"prime", prime},
           {"theorems", std::move(theorems)},

@@ -30,11 +30,15 @@ struct SweepOptions {
   std::uint64_t max_memory_bytes = std::uint64_t{4} << 30;
 };
 
+// The schema of a line (docs/schema/sweep-line.schema.json). Lines without one were version 1;
+// 2: schema_version and seprank_version, rows, cols and min_cut always decimal strings.
+inline constexpr int sweep_schema_version = 2;
+
 // Every line of one run carries it: the seprank version, the family file's SHA-256 and the
 // options that change results (the primes, the seed).
 std::string sweep_fingerprint(const Family& family, const SweepOptions& options);
 
-// The line's keys after index, family_size and fingerprint (docs/sweep-format.md, "Lines").
+// The line's keys after schema_version, seprank_version, index, family_size and fingerprint (docs/sweep-format.md, "Lines").
 // Internal error (exit 70) if the checker rejects a certificate or witness seprank made.
 nlohmann::ordered_json sweep_member(const FamilyMember& member, const SweepOptions& options,
                                     const ExecutionContext& execution);

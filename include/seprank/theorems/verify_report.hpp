@@ -11,14 +11,17 @@
 
 namespace seprank {
 
-// The schema of the document; merge reads only shards of this schema. 2: the TRIVIAL status and
-// summary.trivial (rows schema 1 called PROVEN).
-inline constexpr int verify_schema_version = 2;
+// The schema of the document (docs/schema/verify.schema.json); merge reads only shards of this
+// schema. 2: the TRIVIAL status and summary.trivial (rows schema 1 called PROVEN). 3: parameters
+// as an object, absent bounds, min-cuts and seeds null, float_rank a number, seprank_version.
+inline constexpr int verify_schema_version = 3;
 
-// {"schema_version", "command": "verify", "prime", "theorems", "summary": verify_summary(theorems)}.
+// {"schema_version", "seprank_version", "command": "verify", "prime", "theorems",
+// "summary": verify_summary(theorems)}.
 nlohmann::json verify_document(std::uint64_t prime, nlohmann::json theorems);
 
-// {"id", "path", "title", "instances": [{"parameters", "claim_names", "claims": [...]}]};
+// {"id", "path", "title", "instances": [{"parameters": {name: "value"}, "claim_names",
+// "claims": [...]}]};
 // `timings` adds each claim's "seconds" (which makes the output differ between runs).
 nlohmann::json theorem_json(const TheoremResult& theorem, bool timings);
 
