@@ -105,6 +105,13 @@ def check_commands(schemas, seprank, source, work):
         out = work / f"c{k}.json"
         outputs.setdefault("certify", []).append((args, json_of(seprank, "certify", *args, "-o", str(out), "--json")))
         expect_valid(schemas, "certificate", json.loads(out.read_text()), f"the certificate of certify {args}")
+    # --structured: C4's strip at H = 6 (docs/structured-certificate.md), rank 2^8.
+    H, out = 6, work / "structured.json"
+    strip = ["--input", f"{H}x{H}", "--layers", "3/1/2,2/2/2,2/1/2", "--vary",
+             "mask:" + ("0" + "1111" + "0") * (H - 2) + "0" * (2 * H), "--prime", "fast"]
+    outputs["certify"].append((["--structured", *strip], json_of(seprank, "certify", "--structured", *strip, "-o", str(out), "--json")))
+    expect_valid(schemas, "structured-certificate", json.loads(out.read_text()), "the certificate of certify --structured")
+    outputs["structured-certificate"] = json.loads(out.read_text())
     for args in COMPARES:
         outputs.setdefault("compare", []).append((args, json_of(seprank, "compare", *args, "--json")))
     verifies = [  # TRIVIAL (A1), N/A (C4, D1), float data, timings, REFUTED and UNCONFIRMED (exit 1)
@@ -140,11 +147,13 @@ def check_commands(schemas, seprank, source, work):
         fail("merge of three sweep shards is not the whole sweep")
     outputs["sweep-line"] = [([f"line {k}"], json.loads(line)) for k, line in enumerate(lines)]
 
+    structured = outputs.pop("structured-certificate")
     for name, documents in outputs.items():
         for args, document in documents:
             expect_valid(schemas, name, document, f"{name} {' '.join(args)}")
     print(f"{sum(map(len, outputs.values()))} command outputs validated: " +
           ", ".join(f"{len(v)} {k}" for k, v in outputs.items()))
+    outputs["structured-certificate"] = structured
     return outputs
 
 
@@ -207,6 +216,10 @@ def check_rejections(schemas, outputs, source):
     certificate = json.loads((source / "proofs/certificates/c2-1d-window3.json").read_text())
     bad.append(("certificate", mutant(certificate, lambda d: d["network"].update(bias=[0])), "a key network does not have"))
     bad.append(("certificate", mutant(certificate, lambda d: d["claim"].update(rank_at_least="4")), "rank_at_least as a string"))
+    structured = outputs["structured-certificate"]
+    bad.append(("structured-certificate", mutant(structured, lambda d: d.update(factors=[])), "a structured certificate without factors"))
+    bad.append(("structured-certificate", mutant(structured, lambda d: d["partition"].pop("vary")), "a structured certificate without vary"))
+    bad.append(("certify", mutant(outputs["certify"][-1][1], lambda d: d.update(kind="dense")), "a structured summary called dense"))
     witness = json.loads((source / "proofs/witnesses/1d-overlap-inputs.json").read_text())
     bad.append(("cut-witness", mutant(witness, lambda d: d["claim"].update(rank_at_most=4)), "rank_at_most as a number"))
     bad.append(("cut-witness", mutant(witness, lambda d: d["cut"].append({"input": 0, "unit": []})), "a cut item with two keys"))

@@ -24,7 +24,8 @@ int write_structured(const RankRequest& request, const std::string& path, bool f
   write_output(path, s.text, force);
   const bool to_stdout = is_standard_output(path);
   if (json) {
-    std::cout << nlohmann::json{{"schema_version", 1},
+    std::cout << nlohmann::json{{"schema_version", 2},  // docs/schema/certify.schema.json
+                                {"seprank_version", SEPRANK_VERSION},
                                 {"command", "certify"},
                                 {"kind", "structured"},
                                 {"rank", s.rank},
@@ -99,6 +100,7 @@ int certify_command(int argc, const char* const* argv) {
     std::cout << nlohmann::json{{"schema_version", 2},  // docs/schema/certify.schema.json
                                 {"seprank_version", SEPRANK_VERSION},
                                 {"command", "certify"},
+                                {"kind", "dense"},  // a minor (docs/certificate-format.md)
                                 {"rank", evidence.profile.rank},
                                 {"prime", evidence.prime},
                                 {"rows", net.rows},
