@@ -48,7 +48,7 @@ TEST_CASE("cli: each command's --help lists exactly the options it uses, and ref
       {"rank", with(with(network, weights), {"field", "prime", "weight-bound", "threads", "max-memory", "json",
                                              "timings", "help"})},
       {"certify", with(with(network, weights), {"field", "prime", "weight-bound", "threads", "max-memory", "output",
-                                                "force", "json", "help"})},
+                                                "force", "structured", "json", "help"})},
       // The min-cut holds for all weights: no seed, field, prime, F, strip, threads or memory.
       {"bound", with(network, {"witness", "force", "json", "help"})},
       // Real weights mod p: no --field (the exact side is GF(p)), no integer weight bound.
