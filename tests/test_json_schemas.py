@@ -78,12 +78,15 @@ def json_of(seprank, *arguments, expect=0):
     return json.loads(run(seprank, *arguments, expect=expect))
 
 
-RANKS = [  # a settled 1D rank; over Q; a --vary submatrix; pooling and --timings; 2D odd-even
+# 24 overlapping layers unroll into more than 10^6 tensor-network nodes: no upper bound (null).
+NO_BOUND = ["--input", "25", "--layers", "(2/1/2)^{23},2/1/1", "--vary", "indices:11,12,13,14", "--fixed-templates", "0"]
+RANKS = [  # a settled 1D rank; over Q; a --vary submatrix; pooling and --timings; 2D odd-even; no bound
     ["--input", "8", "--layers", "3/1/2,6/1/1"],
     ["--input", "8", "--layers", "3/1/2,6/1/1", "--field", "Q"],
     ["--input", "5x5", "--layers", "3/1/2,3/1/1", "--vary", "auto", "--fixed-templates", "0"],
     ["--input", "8", "--layers", "pool2/2,4/1/3", "--timings"],
     ["--input", "4x4", "--layers", "3/1/2,2/1/1", "--partition", "odd-even", "--prime", "fast"],
+    NO_BOUND + ["--prime", "fast"],
 ]
 BOUNDS = [["--input", "8", "--layers", "3/1/2,6/1/1"], ["--input", "4x4", "--layers", "2/2/4,2/2/1", "--partition", "odd-even"],
           ["--input", "6", "--templates", "3", "--layers", "6/1/5", "--partition", "mask:101100"],
@@ -91,7 +94,7 @@ BOUNDS = [["--input", "8", "--layers", "3/1/2,6/1/1"], ["--input", "4x4", "--lay
 COMPARES = [["--input", "8", "--layers", "3/1/2,6/1/1"], ["--input", "8", "--layers", "3/1/2,6/1/1", "--weights", "gaussian"],
             # gaussian weights through ten layers overflow doubles: FLOAT FAILS, the float fields null
             ["--input", "10", "--layers", ",".join(["2/1/3"] * 9 + ["1/1/1"]), "--weights", "gaussian"],
-            ["--input", "5x5", "--layers", "3/1/2,3/1/1", "--vary", "auto", "--fixed-templates", "0"]]
+            ["--input", "5x5", "--layers", "3/1/2,3/1/1", "--vary", "auto", "--fixed-templates", "0"], NO_BOUND]
 
 
 def check_commands(schemas, seprank, source, work):
@@ -151,6 +154,12 @@ def check_commands(schemas, seprank, source, work):
     for name, documents in outputs.items():
         for args, document in documents:
             expect_valid(schemas, name, document, f"{name} {' '.join(args)}")
+    statuses = {c["status"] for _, d in outputs["verify"] for t in d["theorems"] for i in t["instances"] for c in i["claims"]}
+    if not {"PROVEN", "TRIVIAL", "N/A", "REFUTED", "UNCONFIRMED"} <= statuses:
+        fail(f"the verify outputs reach only the statuses {sorted(statuses)}")
+    for name in ("rank", "compare"):  # the inputs reach both forms of upper_bound
+        if {type(d["upper_bound"]) for _, d in outputs[name]} != {str, type(None)}:
+            fail(f"the {name} outputs do not include both a bound (a string) and none (null)")
     print(f"{sum(map(len, outputs.values()))} command outputs validated: " +
           ", ".join(f"{len(v)} {k}" for k, v in outputs.items()))
     outputs["structured-certificate"] = structured
