@@ -12,6 +12,12 @@
 namespace seprank {
 
 NmodMatrix assemble_mod_p(const PreparedNetwork& net, std::uint64_t prime, const ExecutionContext& context) {
+  if (net.exact) {  // given integers of any size: their residues mod this prime
+    PreparedNetwork at_prime = net;
+    at_prime.exact = nullptr;
+    at_prime.weights = net.exact->residues(prime, "");
+    return assemble_mod_p(at_prime, prime, context);
+  }
   if (!table_assembly_applies(net, prime)) return assemble_mod_p_by_odometer(net, prime, context);
   Progress progress("assembly", net.rows, "rows", context.display());
   TableAssemblyOptions options;

@@ -15,12 +15,13 @@ namespace po = boost::program_options;
 namespace seprank::cli {
 
 int bound_command(int argc, const char* const* argv) {
-  const auto options = options_for("Bound options", joined(network_option_names(), {"witness", "force", "json", "help"}));
+  const auto options = options_for("Bound options", joined(network_option_names(), {"network", "witness", "force", "json", "help"}));
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
     std::cout << "usage: seprank bound <rank options> [--witness FILE [--force]]\n"
                  "Upper bound on the rank for every weight setting: a minimum cut of the grid tensor's\n"
-                 "tensor network (docs/min-cut.md). Weights, field and seed play no part.\n"
+                 "tensor network (docs/min-cut.md). Weights, field and seed play no part; --network FILE\n"
+                 "takes the architecture from a network file and ignores its weights.\n"
                  "The witness file is written whole (docs/output-files.md); --witness - writes it to\n"
                  "standard output and the table to stderr (not with --json); a file named - is ./-.\n"
               << options;

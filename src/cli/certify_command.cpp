@@ -51,12 +51,14 @@ int write_structured(const RankRequest& request, const std::string& path, bool f
 
 int certify_command(int argc, const char* const* argv) {
   const auto options = options_for("Certify options", joined(joined(network_option_names(), weight_option_names()),
-                                                             {"field", "prime", "weight-bound", "threads", "max-memory", "output", "force", "structured", "json", "help"}));
+                                                             {"network", "field", "prime", "weight-bound", "threads", "max-memory", "output", "force", "structured", "json", "help"}));
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
     std::cout << "usage: seprank certify <rank options> -o FILE [--force]\n"
                  "Writes a certificate (docs/certificate-format.md) that rank >= r over GF(p);\n"
-                 "with --field Q the integer weights are reduced mod p first. FILE is written whole\n"
+                 "with --field Q the integer weights are reduced mod p first. With --network the\n"
+                 "weights are the file's (with --field Q each group is first scaled to integers).\n"
+                 "FILE is written whole\n"
                  "(a kill leaves the previous file or the new one: docs/output-files.md).\n"
                  "-o - writes the certificate to standard output and the summary to stderr (not with\n"
                  "--json); a file named - is ./-.\n"
@@ -77,6 +79,9 @@ int certify_command(int argc, const char* const* argv) {
   require_output_writable(path, vm.count("force") > 0);
   // What the checkers would reject for size is refused before any work (format limits).
   require_certificate_format_limits(request.arch);
+  // A structured certificate rests on weights of its own construction, not on given ones.
+  if (vm.count("structured") && request.given_weights)
+    throw usage_error("--structured cannot be given with --network: a structured certificate chooses its own weights");
   if (vm.count("structured")) return write_structured(request, path, vm.count("force") > 0, vm.count("json") > 0);
   PreparedNetwork net;
   CertificateEvidence evidence;
@@ -93,7 +98,14 @@ int certify_command(int argc, const char* const* argv) {
   // The partition's name is recorded (and checked) as partition.spec by certificate_json.
   nlohmann::json info = {{"seed", request.seed},
                          {"architecture", architecture_json(request.arch, request.representation)}};
-  if (request.field == Field::rationals) info["integer_weight_bound"] = request.weight_bound;
+  if (request.given_weights) {  // no draw: the weights are the file's (informational keys)
+    info.erase("seed");
+    info["weights"] = "file";
+    info["network_file"] = request.network_file;
+    info["architecture"]["templates_matrix"] = "file";
+  } else if (request.field == Field::rationals) {
+    info["integer_weight_bound"] = request.weight_bound;
+  }
   const nlohmann::ordered_json doc = certificate_json(net, evidence, info);
   write_output(path, certificate_text(doc), vm.count("force") > 0);
   if (vm.count("json")) {

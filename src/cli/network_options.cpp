@@ -8,6 +8,7 @@
 
 #include "seprank/support/errors.hpp"
 #include "seprank/rank/exact_rank.hpp"
+#include "seprank/model/network_file.hpp"
 #include "seprank/model/network_spec.hpp"
 #include "seprank/theorems/theorem_file.hpp"
 
@@ -59,20 +60,49 @@ std::string text_or(const po::variables_map& vm, const char* name, const std::st
 
 }  // namespace
 
+namespace {
+
+// Given explicitly on the command line (not merely its default).
+bool given(const po::variables_map& vm, const char* name) { return vm.count(name) && !vm[name].defaulted(); }
+
+// `--network FILE`: the file gives the architecture and the weights, so an option that would
+// describe them too is refused (exit 64) rather than silently ignored or compared.
+void read_network_option(const po::variables_map& vm, RankRequest& r) {
+  for (const char* name : {"input", "templates", "layers", "sharing", "padding", "templates-matrix", "seed", "weight-bound"})
+    if (given(vm, name))
+      throw usage_error(std::string("--") + name + " cannot be given with --network: the file gives the architecture and the weights");
+  r.network_file = vm["network"].as<std::string>();
+  NetworkFile file = read_network_file(r.network_file);
+  r.arch = file.arch;
+  r.given_weights = std::move(file.weights);
+}
+
+}  // namespace
+
 RankRequest rank_request_from(const po::variables_map& vm) {
   RankRequest r;
+  if (vm.count("network")) {
+    read_network_option(vm, r);
+  } else {
+    for (const char* name : {"input", "layers"})
+      if (!vm.count(name)) throw usage_error(std::string("the option '--") + name + "' is required but missing");
+  }
   NetworkSpelling spelling;
-  spelling.input = vm["input"].as<std::string>();
+  spelling.input = text_or(vm, "input", spelling.input);
   spelling.templates = vm["templates"].as<std::string>();
-  spelling.layers = expand_layer_repetitions(vm["layers"].as<std::string>(), "--layers");
+  if (vm.count("layers")) spelling.layers = expand_layer_repetitions(vm["layers"].as<std::string>(), "--layers");
   spelling.sharing = vm["sharing"].as<std::string>();
   spelling.padding = vm["padding"].as<std::string>();
   spelling.partition = vm["partition"].as<std::string>();
   spelling.vary = text_or(vm, "vary", spelling.vary);
   spelling.fixed_templates = text_or(vm, "fixed-templates", spelling.fixed_templates);
   spelling.templates_matrix = text_or(vm, "templates-matrix", spelling.templates_matrix);
+  if (r.given_weights) {  // only the partition and the strip come from the command line
+    spelling.input = "1";
+    spelling.layers = "1/1/1";
+  }
   const NetworkSpec spec = parse_network_spelling(spelling, SpellingSource::command_line);
-  r.arch = spec.arch;
+  if (!r.given_weights) r.arch = spec.arch;
   r.partition = spec.partition;
   r.vary = spec.vary;
   r.fixed_templates = spec.fixed_templates;

@@ -25,9 +25,10 @@ const std::string weight_bound_default = std::to_string(default_weight_bound);
 const std::vector<OptionRow>& table() {
   static const std::vector<OptionRow> rows = {
       // The network (docs/model.md), spelled as in theorem files (docs/theorem-format.md).
-      {"input", Takes::value, true, nullptr, "input shape: N (1D) or HxW (2D, rows x cols)"},
+      // --input and --layers are required unless --network gives the network (rank_request_from).
+      {"input", Takes::value, false, nullptr, "input shape: N (1D) or HxW (2D, rows x cols)"},
       {"templates", Takes::value, false, "2", "number of templates M"},
-      {"layers", Takes::value, true, nullptr,
+      {"layers", Takes::value, false, nullptr,
        "layers, comma separated: R/S/C for a GC layer, poolR/S for a pooling layer; (group)^{count} "
        "repeats a group, its copies comma separated: (2/1/2)^{8},2/2/1"},
       {"sharing", Takes::value, false, "conv", "weight sharing: conv, local or 1x1"},
@@ -40,6 +41,10 @@ const std::vector<OptionRow>& table() {
       {"fixed-templates", Takes::value, false, "0",
        "templates of the positions --vary leaves out: one for all, or one digit per position"},
       {"templates-matrix", Takes::value, false, "random", "F: random or identity"},
+      {"network", Takes::value, false, nullptr,
+       "rank the network in FILE, weights included, instead of drawn weights: a certificate's network "
+       "object, or a whole certificate (docs/model.md \"Given weights\"); replaces --input, --templates, "
+       "--layers, --sharing, --padding, --templates-matrix, --seed and --weight-bound"},
       // The rank computation.
       {"field", Takes::value, false, "gfp", "gfp (rank over GF(p)) or Q (exact rank over Q)"},
       {"prime", Takes::value, false, nullptr,

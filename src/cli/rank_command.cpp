@@ -76,6 +76,13 @@ nlohmann::json rank_json(const RankRequest& request, const RankComputation& c, c
     j["weight_bound"] = request.weight_bound;
   j["seed"] = request.seed;
   j["architecture"] = architecture_json(request.arch, request.representation);
+  const bool given = request.given_weights != nullptr;
+  if (given) {  // the rank at the file's weights: no seed, no claim about generic weights
+    j["seed"] = nullptr;
+    j["weights"] = "file";
+    j["network_file"] = request.network_file;
+    j["architecture"]["templates_matrix"] = "file";
+  }
   j["partition"] = c.net.partition.I;
   j["partition_spec"] = c.net.partition.spec;
   if (c.net.partition.is_submatrix())
@@ -85,8 +92,10 @@ nlohmann::json rank_json(const RankRequest& request, const RankComputation& c, c
                       {"fixed_templates", c.net.partition.fixed_templates}};
   j["index_order"] = "C";
   j["entry_degree"] = c.entry_degree;
-  j["generic_rank_miss_probability_bound"] = c.miss_probability;
+  j["generic_rank_miss_probability_bound"] = given ? nlohmann::json(nullptr) : nlohmann::json(c.miss_probability);
   j.update(method_json(request, c, trials));
+  if (given && j.contains("trials"))
+    for (auto& t : j["trials"]) t["seed"] = nullptr, t["miss_probability_bound"] = nullptr;
   if (u.bound) {
     j["upper_bound"] = bound_value(*u.bound);
     j["upper_bound_limited_by"] = to_string(u.bound->limited_by);
@@ -94,7 +103,9 @@ nlohmann::json rank_json(const RankRequest& request, const RankComputation& c, c
     j["upper_bound"] = nullptr;
     j["upper_bound_unavailable"] = u.unavailable;
   }
-  j["settled"] = settles(c.rank, u);
+  // `settled` speaks of the generic rank; at given weights it is null (the rank may still
+  // reach the min-cut, which bounds every weights: compare rank with upper_bound).
+  j["settled"] = given ? nlohmann::json(nullptr) : nlohmann::json(settles(c.rank, u));
   if (timings) j["timings"] = {{"assembly_seconds", c.assembly_seconds}, {"rank_seconds", c.rank_seconds}};
   return j;
 }
@@ -102,8 +113,9 @@ nlohmann::json rank_json(const RankRequest& request, const RankComputation& c, c
 void print_table(const RankRequest& request, const RankComputation& c, const std::vector<RankTrial>& trials,
                  const UpperBound& u) {
   std::ostream& o = std::cout;
+  const bool given = request.given_weights != nullptr;
   o << "architecture   " << describe(request.arch) << ", F "
-    << (request.representation == Representation::random ? "random" : "identity") << "\n"
+    << (given ? "given" : request.representation == Representation::random ? "random" : "identity") << "\n"
     << "partition      " << c.net.partition.spec << "  I = {" << index_list(c.net.partition.I) << "}\n"
     << "matrix         " << c.net.rows << " x " << c.net.cols << "  (index order C)"
     << (c.net.partition.is_submatrix() ? "  submatrix: " + c.net.partition.vary_spec + " positions vary, " +
@@ -112,7 +124,15 @@ void print_table(const RankRequest& request, const RankComputation& c, const std
                                        : "")
     << "\n"
     << "field          " << field_name(request);
-  if (request.field == Field::rationals) o << "  (integer weights in [-" << request.weight_bound << ", " << request.weight_bound << "])";
+  if (request.field == Field::rationals && !given)
+    o << "  (integer weights in [-" << request.weight_bound << ", " << request.weight_bound << "])";
+  if (given) {
+    // The rank of these weights only: nothing about generic weights (no P(miss), no "settled").
+    o << "\nweights        " << request.network_file << " (given, not drawn)\n"
+      << "rank           " << c.rank << "  (at these weights)\n"
+      << "upper bound    " << (u.bound ? u.bound->bound + " (min-cut, all weights)" : "unavailable: " + u.unavailable)
+      << (settles(c.rank, u) ? "  -> these weights reach it" : "") << "\n";
+  } else {
   o << "\nseed           " << request.seed << "\n"
     << "rank           " << c.rank << "\n"
     << "upper bound    " << (u.bound ? u.bound->bound + " (min-cut, all weights)" : "unavailable: " + u.unavailable)
@@ -120,6 +140,7 @@ void print_table(const RankRequest& request, const RankComputation& c, const std
     << (settles(c.rank, u) ? std::string("P(miss)        0  (the rank reaches the upper bound)\n")
                       : "P(miss)        <= " + format_probability(c.miss_probability) +
                             "  (chance the generic rank is higher, Schwartz-Zippel)\n");
+  }
   if (trials.size() > 1) {
     o << "trials         " << trials.size() << " (one prime's bound is weak):";
     for (const RankTrial& t : trials) o << " rank " << t.rank << " mod " << t.prime << " (seed " << t.seed << ");";
@@ -136,10 +157,12 @@ void print_table(const RankRequest& request, const RankComputation& c, const std
 
 int rank_command(int argc, const char* const* argv) {
   const auto options = options_for("Rank options", joined(joined(network_option_names(), weight_option_names()),
-                                                          {"field", "prime", "weight-bound", "threads", "max-memory", "json", "timings", "help"}));
+                                                          {"network", "field", "prime", "weight-bound", "threads", "max-memory", "json", "timings", "help"}));
   const auto vm = parse_command_line(argc, argv, options);
   if (vm.count("help")) {
-    std::cout << "usage: seprank rank --input N|HxW --layers R/S/C,... [options]\n" << options;
+    std::cout << "usage: seprank rank --input N|HxW --layers R/S/C,... [options]\n"
+                 "       seprank rank --network FILE [options]   (the rank at the file's weights)\n"
+              << options;
     return 0;
   }
   const RankRequest request = rank_request_from(vm);
@@ -148,6 +171,12 @@ int rank_command(int argc, const char* const* argv) {
   // matrices start at BLAS speed (AnalysisPolicy::fast_primes_first).
   AnalysisPolicy policy;
   policy.fast_primes_first = !vm.count("prime");
+  if (request.given_weights) {
+    // Given weights: one computation at --prime (default 2^62 - 57). Further primes and seeds
+    // would rank other residues or other weights, and there is no P(miss) to bring down.
+    policy.fast_primes_first = false;
+    policy.max_trials = 1;
+  }
   RankAnalysis a;
   try {
     a = analyse_rank(request, policy);

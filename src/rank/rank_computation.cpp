@@ -47,7 +47,9 @@ RankComputation compute_rank(const RankRequest& request) {
     } catch (const Error& e) {
       if (e.code() != exit_resource) throw;  // too large to unroll: no upper bound but the size
     }
-    const double bits = entry_log2_bound(out.net.arch, out.net.geometry, request.representation, request.weight_bound);
+    const double bits = out.net.exact ? entry_log2_bound(out.net.geometry, *out.net.exact)
+                                      : entry_log2_bound(out.net.arch, out.net.geometry, request.representation,
+                                                         request.weight_bound);
     const MultimodularRank q = multimodular_rank(out.net, bits, options);
     out.rank = q.rank;
     out.primes = q.primes;

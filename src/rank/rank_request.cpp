@@ -31,6 +31,17 @@ double entry_log2_bound(const Architecture& arch, const std::vector<LayerGeometr
   return bits + log_b + std::log2(geometry.back().out_channels);
 }
 
+double entry_log2_bound(const std::vector<LayerGeometry>& geometry, const GivenWeights& integers) {
+  // As above with B per group: a unit's entry is a product over at most K offsets of sums of
+  // C_in products |w|·|x|; every bound is at least 1, so leaving offsets out ("same") is covered.
+  double bits = integers.group_log2_bound(0);
+  for (std::size_t l = 0; l < geometry.size(); ++l) {
+    const LayerGeometry& g = geometry[l];
+    bits = g.offsets() * (bits + (g.pooling ? 0 : integers.group_log2_bound(l + 1) + std::log2(g.in_channels)));
+  }
+  return bits + integers.group_log2_bound(integers.groups() - 1) + std::log2(geometry.back().out_channels);
+}
+
 void check_prime(std::uint64_t prime) {
   if (prime < 2 || prime >= (std::uint64_t{1} << 63)) throw data_error("--prime must be at least 2 and below 2^63");
   if (!n_is_prime(prime)) throw data_error("--prime " + std::to_string(prime) + " is not prime");
@@ -91,6 +102,19 @@ PreparedNetwork prepare_network_shape(const RankRequest& request) {
 
 PreparedNetwork prepare_network(const RankRequest& request) {
   PreparedNetwork net = prepare_network_shape(request);
+  if (request.given_weights) {
+    const std::string where = request.network_file.empty() ? "" : request.network_file + ": ";
+    if (request.field == Field::gfp) {
+      net.weights = request.given_weights->residues(request.prime, where);
+    } else {
+      // Over Q, each group scaled by the LCM of its denominators: the function is multiplied
+      // by a nonzero constant, the rank unchanged (GivenWeights::scaled_to_integers).
+      auto integers = std::make_shared<const GivenWeights>(request.given_weights->scaled_to_integers());
+      net.weights = integers->fits_int64() ? integers->as_int64() : integers->residues(request.prime, where);
+      net.exact = std::move(integers);
+    }
+    return net;
+  }
   net.weights = draw_weights(net.arch, net.geometry, request.representation, net.domain, request.seed);
   return net;
 }

@@ -20,7 +20,7 @@ struct RankComputation {
   double entry_degree = 0;  // degree of an entry as a polynomial in the weights
   // Bound on P(observed rank <= rank) when the generic rank is larger: an (r+1)-minor is a
   // nonzero polynomial of degree <= (r+1)·entry_degree, and weights are uniform over a set
-  // of size p (GF(p)) or 2B+1 (Q).
+  // of size p (GF(p)) or 2B+1 (Q). Meaningless for given weights (none were drawn).
   double miss_probability = 0;
   // --field Q (multi-modular, multimodular_rank.hpp): the primes used, the rank modulo each,
   // and the rule that proved the rank exact ("matrix size", "upper bound", "Hadamard bound").

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "seprank/model/architecture.hpp"
+#include "seprank/model/given_weights.hpp"
 #include "seprank/model/network_weights.hpp"
 #include "seprank/model/partition.hpp"
 #include "seprank/support/execution_context.hpp"
@@ -34,6 +36,10 @@ struct RankRequest {
   std::uint64_t max_memory_bytes = std::uint64_t{16} << 30;
   // The matrix will also be searched for a certificate's minor (one more working copy).
   bool certificate = false;
+  // `--network FILE` (network_file.hpp): these weights instead of drawn ones (`seed`,
+  // `representation` and `weight_bound` then play no part), and the file's name.
+  std::shared_ptr<const GivenWeights> given_weights;
+  std::string network_file;
 };
 
 struct PreparedNetwork {
@@ -44,6 +50,10 @@ struct PreparedNetwork {
   WeightDomain domain;
   std::uint64_t rows = 0;  // M^|vary_I| (M^|I| for the whole matrix)
   std::uint64_t cols = 0;  // M^|vary_J|
+  // Given weights over Q (request.given_weights), scaled to integers of any size: the
+  // assembly modulo a prime reduces these (assemble_mod_p), and `weights` holds them only
+  // when they fit in 64 bits, else their residues modulo the request's prime.
+  std::shared_ptr<const GivenWeights> exact;
 };
 
 // A data error unless 2 <= prime < 2^63 is prime (`--prime`).
@@ -63,5 +73,8 @@ double entry_degree(const Architecture& arch, const std::vector<LayerGeometry>& 
 // Upper bound on log2 |entry| for integer weights in [-bound, bound].
 double entry_log2_bound(const Architecture& arch, const std::vector<LayerGeometry>& geometry,
                         Representation representation, std::int64_t bound);
+// The same for given integer weights (GivenWeights::scaled_to_integers), from each group's
+// largest weight.
+double entry_log2_bound(const std::vector<LayerGeometry>& geometry, const GivenWeights& integers);
 
 }  // namespace seprank
