@@ -45,13 +45,15 @@ TEST_CASE("cli: each command's --help lists exactly the options it uses, and ref
     std::set<std::string> options;
   };
   const Expected expected[] = {
-      {"rank", with(with(network, weights), {"field", "prime", "weight-bound", "threads", "max-memory", "json",
+      {"rank", with(with(network, weights), {"network", "field", "prime", "weight-bound", "threads", "max-memory", "json",
                                              "timings", "help"})},
-      {"certify", with(with(network, weights), {"field", "prime", "weight-bound", "threads", "max-memory", "output",
+      {"certify", with(with(network, weights), {"network", "field", "prime", "weight-bound", "threads", "max-memory", "output",
                                                 "force", "structured", "json", "help"})},
-      // The min-cut holds for all weights: no seed, field, prime, F, strip, threads or memory.
-      {"bound", with(network, {"witness", "force", "json", "help"})},
-      // Real weights mod p: no --field (the exact side is GF(p)), no integer weight bound.
+      // The min-cut holds for all weights: no seed, field, prime, F, strip, threads or memory
+      // (--network gives it the architecture only).
+      {"bound", with(network, {"network", "witness", "force", "json", "help"})},
+      // Real weights mod p: no --field (the exact side is GF(p)), no integer weight bound, no
+      // --network (its --weights is the distribution of the drawn real weights).
       {"compare", with(with(network, weights), {"weights", "prime", "threads", "max-memory", "json", "help"})},
   };
   for (const Expected& e : expected) {
