@@ -3,17 +3,16 @@
 // drawn path the file reproduces, or from an invariance (a rational network and its
 // integer-scaled copy), never from a run of the code under test alone.
 #include <doctest/doctest.h>
+#include <flint/fmpz.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <flint/fmpz.h>
-#include <nlohmann/json.hpp>
 
 #include "process.hpp"
 #include "seprank/model/given_weights.hpp"
@@ -47,14 +46,16 @@ struct TempDir {
 // 0's window, J = {2, 3} unit 1's) the matricization is A = Σ_c a_c·u_c·v_cᵀ, where u_c holds
 // y0[c] = (W_0 F[d0])_c·(W_1 F[d1])_c over the rows (d0, d1) and v_c the same over (d2, d3).
 json hand_network(const json& w0, const json& w1, const json& readout, const json& f = json{{1, 0}, {0, 1}}) {
-  return {{"input", {{"dims", 1}, {"height", 1}, {"width", 4}}},
-          {"templates", 2},
-          {"padding", "valid"},
-          {"sharing", "conv"},
-          {"representation", f},
-          {"layers", json::array({{{"kind", "gc"}, {"window", 2}, {"stride", 2}, {"channels", 2}, {"weights", {w0, w1}}},
-                                  {{"kind", "pool"}, {"window", 2}, {"stride", 1}}})},
-          {"readout", readout}};
+  return {
+      {"input", {{"dims", 1}, {"height", 1}, {"width", 4}}},
+      {"templates", 2},
+      {"padding", "valid"},
+      {"sharing", "conv"},
+      {"representation", f},
+      {"layers",
+       json::array({{{"kind", "gc"}, {"window", 2}, {"stride", 2}, {"channels", 2}, {"weights", {w0, w1}}},
+                    {{"kind", "pool"}, {"window", 2}, {"stride", 1}}})},
+      {"readout", readout}};
 }
 
 const json identity = {{1, 0}, {0, 1}};
@@ -109,7 +110,8 @@ TEST_CASE("network file: integers of any size are read exactly, also as JSON num
   std::string text = hand_network(json{{"BIG", 0}, {0, "BIG"}}, identity, {1, 1}).dump();
   for (std::size_t at; (at = text.find("\"BIG\"")) != std::string::npos;) text.replace(at, 5, big);
   const std::string file = dir.write("numbers.json", text);
-  const std::vector<std::pair<std::string, int>> expectations = {{"--field Q", 2}, {"--prime 3", 0}, {"--prime 5", 2}};
+  const std::vector<std::pair<std::string, int>> expectations = {
+      {"--field Q", 2}, {"--prime 3", 0}, {"--prime 5", 2}};
   for (const auto& [options, expected] : expectations) {
     CAPTURE(options);
     const auto r = run(seprank_command("rank --network " + file + " --json " + options));
@@ -127,9 +129,11 @@ TEST_CASE("network file: the network of a certificate gives the rank of the draw
   REQUIRE(run(seprank_command("certify " + drawn + " -o " + cert)).exit_code == 0);
   for (const std::string& strip : {std::string(""), std::string("--vary auto --fixed-templates 1")}) {
     CAPTURE(strip);
-    const auto from_draw = run(seprank_command("rank " + drawn + " --prime 4611686018427387847 --json " + strip));
+    const auto from_draw =
+        run(seprank_command("rank " + drawn + " --prime 4611686018427387847 --json " + strip));
     REQUIRE(from_draw.exit_code == 0);
-    const auto from_file = run(seprank_command("rank --network " + cert + " --partition odd-even --json " + strip));
+    const auto from_file =
+        run(seprank_command("rank --network " + cert + " --partition odd-even --json " + strip));
     REQUIRE_MESSAGE(from_file.exit_code == 0, from_file.err);
     const json d = json::parse(from_draw.out), f = json::parse(from_file.out);
     CHECK(f["rank"] == d["rank"]);
@@ -146,7 +150,8 @@ TEST_CASE("network file: the network of a certificate gives the rank of the draw
   CHECK(json::parse(r.out)["rank"] == doc["claim"]["rank_at_least"]);
   // certify --network writes the same network back (the weights are residues already).
   const std::string again = (dir.path / "again.json").string();
-  REQUIRE(run(seprank_command("certify --network " + cert + " --partition odd-even -o " + again)).exit_code == 0);
+  REQUIRE(run(seprank_command("certify --network " + cert + " --partition odd-even -o " + again)).exit_code ==
+          0);
   std::ifstream in_again(again);
   const json doc_again = json::parse(in_again);
   CHECK(doc_again["network_sha256"] == doc["network_sha256"]);
@@ -157,7 +162,9 @@ TEST_CASE("network file: the network of a certificate gives the rank of the draw
 TEST_CASE("network file: rational weights and their integer-scaled copy have one rank over Q") {
   const TempDir dir;
   const std::string cert = (dir.path / "cert.json").string();
-  REQUIRE(run(seprank_command("certify --input 8 --layers 3/1/2,3/1/2,4/1/1 --seed 4 -o " + cert)).exit_code == 0);
+  REQUIRE(
+      run(seprank_command("certify --input 8 --layers 3/1/2,3/1/2,4/1/1 --seed 4 -o " + cert)).exit_code ==
+      0);
   std::ifstream in(cert);
   const json network = json::parse(in)["network"];
   // Layer 1's matrices divided entrywise by 7 and 11 by turns, and F by 3; the integer copy
@@ -216,7 +223,8 @@ TEST_CASE("network file: a denominator divisible by p is refused, naming the wei
   CHECK(r.err.find("divisible by p = 3") != std::string::npos);
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   // certify refuses it the same way; over Q it is an ordinary weight.
-  CHECK(run(seprank_command("certify --network " + file + " --prime 3 -o " + (dir.path / "c.json").string())).exit_code == 65);
+  CHECK(run(seprank_command("certify --network " + file + " --prime 3 -o " + (dir.path / "c.json").string()))
+            .exit_code == 65);
   CHECK(rank_of(dir, hand_network(identity, identity, {"1/3", "2/9"}), "--field Q") == 2);
 }
 
@@ -234,23 +242,37 @@ TEST_CASE("network file: malformed files are refused with exit 65 and one line n
     edit(n);
     return n;
   };
-  cases.push_back({"F with three rows", edited([](json& n) { n["representation"].push_back({0, 0}); }), "network.representation:"});
-  cases.push_back({"a short row of F", edited([](json& n) { n["representation"][1] = {1}; }), "network.representation[1]:"});
-  cases.push_back({"one matrix for a window of two", edited([](json& n) { n["layers"][0]["weights"].erase(1); }),
+  cases.push_back({"F with three rows", edited([](json& n) {
+                     n["representation"].push_back({0, 0});
+                   }),
+                   "network.representation:"});
+  cases.push_back({"a short row of F", edited([](json& n) { n["representation"][1] = {1}; }),
+                   "network.representation[1]:"});
+  cases.push_back({"one matrix for a window of two",
+                   edited([](json& n) { n["layers"][0]["weights"].erase(1); }),
                    "network.layers[0].weights:"});
-  cases.push_back({"a matrix row too long", edited([](json& n) { n["layers"][0]["weights"][1][0] = {1, 2, 3}; }),
+  cases.push_back({"a matrix row too long", edited([](json& n) {
+                     n["layers"][0]["weights"][1][0] = {1, 2, 3};
+                   }),
                    "network.layers[0].weights[1][0]:"});
-  cases.push_back({"a readout of three", edited([](json& n) { n["readout"] = {1, 2, 3}; }), "network.readout:"});
+  cases.push_back({"a readout of three", edited([](json& n) {
+                     n["readout"] = {1, 2, 3};
+                   }),
+                   "network.readout:"});
   cases.push_back({"no readout", edited([](json& n) { n.erase("readout"); }), "network.readout: missing"});
   cases.push_back({"an unknown key", edited([](json& n) { n["bias"] = 0; }), "unknown key \"bias\""});
-  cases.push_back({"weights on a pool layer", edited([](json& n) { n["layers"][1]["weights"] = json::array(); }),
+  cases.push_back({"weights on a pool layer",
+                   edited([](json& n) { n["layers"][1]["weights"] = json::array(); }),
                    "network.layers[1]: unknown key \"weights\""});
-  cases.push_back({"a word for a weight", edited([](json& n) { n["readout"][1] = "abc"; }), "network.readout[1]: 'abc'"});
+  cases.push_back(
+      {"a word for a weight", edited([](json& n) { n["readout"][1] = "abc"; }), "network.readout[1]: 'abc'"});
   cases.push_back({"two dots", edited([](json& n) { n["readout"][1] = "1.2.3"; }), "network.readout[1]:"});
   cases.push_back({"a boolean weight", edited([](json& n) { n["layers"][0]["weights"][0][0][0] = true; }),
                    "network.layers[0].weights[0][0][0]:"});
-  cases.push_back({"a zero denominator", edited([](json& n) { n["readout"][0] = "1/0"; }), "divides by zero"});
-  cases.push_back({"a fractional window", edited([](json& n) { n["layers"][0]["window"] = 1.5; }), "network.layers[0].window:"});
+  cases.push_back(
+      {"a zero denominator", edited([](json& n) { n["readout"][0] = "1/0"; }), "divides by zero"});
+  cases.push_back({"a fractional window", edited([](json& n) { n["layers"][0]["window"] = 1.5; }),
+                   "network.layers[0].window:"});
   cases.push_back({"dims 3", edited([](json& n) { n["input"]["dims"] = 3; }), "network.input.dims:"});
   cases.push_back({"an unknown sharing", edited([](json& n) { n["sharing"] = "full"; }), "network.sharing:"});
   cases.push_back({"a window larger than its map", edited([](json& n) { n["layers"][0]["window"] = 5; }),
@@ -267,8 +289,8 @@ TEST_CASE("network file: malformed files are refused with exit 65 and one line n
     CHECK(r.err.find("bad.json") != std::string::npos);
   }
   // Text that is no JSON document, and a key given twice.
-  for (const std::string& text :
-       {std::string("{\"input\": "), good.dump() + " x", std::string("{\"templates\": 2, \"templates\": 2}")}) {
+  for (const std::string& text : {std::string("{\"input\": "), good.dump() + " x",
+                                  std::string("{\"templates\": 2, \"templates\": 2}")}) {
     CAPTURE(text);
     const std::string file = dir.write("bad.json", text);
     const auto r = run(seprank_command("rank --network " + file));
@@ -302,8 +324,9 @@ TEST_CASE("network file: a file above 256 MiB, a directory or a missing file is 
 TEST_CASE("network file: options that would describe the network too are refused with exit 64") {
   const TempDir dir;
   const std::string file = dir.write("net.json", hand_network(identity, identity, {1, 1}).dump());
-  for (const std::string option : {"--input 4", "--templates 2", "--layers 2/2/2,pool2/1", "--sharing conv",
-                                   "--padding valid", "--templates-matrix identity", "--seed 3", "--weight-bound 5"}) {
+  for (const std::string option :
+       {"--input 4", "--templates 2", "--layers 2/2/2,pool2/1", "--sharing conv", "--padding valid",
+        "--templates-matrix identity", "--seed 3", "--weight-bound 5"}) {
     CAPTURE(option);
     const auto r = run(seprank_command("rank --network " + file + " " + option));
     CHECK(r.exit_code == 64);
@@ -343,15 +366,18 @@ TEST_CASE("network file: the output says the rank is at the given weights, not g
   // Weights that reach the min-cut say so without calling it generic.
   const std::string reach = dir.write("reach.json", hand_network(identity, identity, {1, 1}).dump());
   const auto reached = run(seprank_command("rank --network " + reach));
-  CHECK(reached.out.find("upper bound    2 (min-cut, all weights)  -> these weights reach it") != std::string::npos);
+  CHECK(reached.out.find("upper bound    2 (min-cut, all weights)  -> these weights reach it") !=
+        std::string::npos);
   CHECK(reached.out.find("generic") == std::string::npos);
 }
 
 TEST_CASE("network file: GivenWeights reduces a/b mod p, scales groups by their LCM and names weights") {
   using namespace seprank;
-  const NetworkFile file = parse_network_file(
-      hand_network(json::array({json::array({"1/3", 0}), json::array({"2/5", "-1"})}), identity, {"1/2", "1/4"}).dump(),
-      "hand.json");
+  const NetworkFile file =
+      parse_network_file(hand_network(json::array({json::array({"1/3", 0}), json::array({"2/5", "-1"})}),
+                                      identity, {"1/2", "1/4"})
+                             .dump(),
+                         "hand.json");
   const GivenWeights& w = *file.weights;
   REQUIRE(w.groups() == 4);  // F, layer 1, the pool layer (empty), the readout
   CHECK(w.group_size(2) == 0);

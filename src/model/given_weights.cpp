@@ -40,8 +40,8 @@ GivenWeights::GivenWeights(const Architecture& arch, const std::vector<LayerGeom
   add(m * m, arch.templates, arch.templates);
   for (const LayerGeometry& g : geometry)
     add(g.pooling ? 0
-                  : static_cast<std::size_t>(g.weight_matrices(arch.sharing)) * static_cast<std::size_t>(g.out_channels) *
-                        static_cast<std::size_t>(g.in_channels),
+                  : static_cast<std::size_t>(g.weight_matrices(arch.sharing)) *
+                        static_cast<std::size_t>(g.out_channels) * static_cast<std::size_t>(g.in_channels),
         g.out_channels, g.in_channels);
   add(static_cast<std::size_t>(geometry.back().out_channels), 1, geometry.back().out_channels);
   // fmpz 0 and 1 are small values: no fmpz_init needed for a vector of them.
@@ -54,7 +54,8 @@ GivenWeights::~GivenWeights() {
   for (fmpz& v : den_) fmpz_clear(&v);
 }
 
-void GivenWeights::set(std::size_t group, std::size_t index, const fmpz_t numerator, const fmpz_t denominator) {
+void GivenWeights::set(std::size_t group, std::size_t index, const fmpz_t numerator,
+                       const fmpz_t denominator) {
   fmpz* n = &num_[start_[group] + index];
   fmpz* d = &den_[start_[group] + index];
   fmpz_set(n, numerator);
@@ -68,11 +69,13 @@ void GivenWeights::set(std::size_t group, std::size_t index, const fmpz_t numera
 
 std::string GivenWeights::name(std::size_t group, std::size_t index) const {
   const auto cols = static_cast<std::size_t>(cols_[group]);
-  if (group == 0) return "network.representation[" + std::to_string(index / cols) + "][" + std::to_string(index % cols) + "]";
+  if (group == 0)
+    return "network.representation[" + std::to_string(index / cols) + "][" + std::to_string(index % cols) +
+           "]";
   if (group + 1 == groups()) return "network.readout[" + std::to_string(index) + "]";
   const std::size_t per_matrix = static_cast<std::size_t>(rows_[group]) * cols;
-  return "network.layers[" + std::to_string(group - 1) + "].weights[" + std::to_string(index / per_matrix) + "][" +
-         std::to_string(index % per_matrix / cols) + "][" + std::to_string(index % cols) + "]";
+  return "network.layers[" + std::to_string(group - 1) + "].weights[" + std::to_string(index / per_matrix) +
+         "][" + std::to_string(index % per_matrix / cols) + "][" + std::to_string(index % cols) + "]";
 }
 
 std::string GivenWeights::text(std::size_t group, std::size_t index) const {
@@ -91,8 +94,9 @@ NetworkWeights GivenWeights::residues(std::uint64_t prime, const std::string& wh
       fmpz_mod(n.v, numerator(g, i), p.v);
       fmpz_mod(d.v, denominator(g, i), p.v);
       if (fmpz_is_zero(d.v))
-        throw data_error(where + name(g, i) + " = " + text(g, i) + ": its denominator is divisible by p = " +
-                         std::to_string(prime) + ", so the weight has no value mod p (use another --prime, or --field Q)");
+        throw data_error(where + name(g, i) + " = " + text(g, i) +
+                         ": its denominator is divisible by p = " + std::to_string(prime) +
+                         ", so the weight has no value mod p (use another --prime, or --field Q)");
       if (!fmpz_is_one(d.v)) {
         fmpz_invmod(d.v, d.v, p.v);
         fmpz_mul(n.v, n.v, d.v);
@@ -123,7 +127,11 @@ GivenWeights GivenWeights::scaled_to_integers() const {
 }
 
 GivenWeights::GivenWeights(const GivenWeights& shape, int)
-    : start_(shape.start_), rows_(shape.rows_), cols_(shape.cols_), num_(shape.num_.size(), 0), den_(shape.den_.size(), 1) {}
+    : start_(shape.start_),
+      rows_(shape.rows_),
+      cols_(shape.cols_),
+      num_(shape.num_.size(), 0),
+      den_(shape.den_.size(), 1) {}
 
 bool GivenWeights::fits_int64() const {
   return std::all_of(den_.begin(), den_.end(), [](const fmpz& d) { return fmpz_is_one(&d); }) &&

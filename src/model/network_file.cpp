@@ -4,10 +4,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "seprank/support/bounded_read.hpp"
 #include "seprank/support/errors.hpp"
@@ -18,9 +17,9 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::size_t max_nesting = 256;            // as the evidence formats
+constexpr std::size_t max_nesting = 256;                // as the evidence formats
 constexpr std::size_t max_number_characters = 100'000;  // one weight's text
-constexpr long max_exponent = 100'000;              // |e| of a decimal weight: 332 000 bits at most
+constexpr long max_exponent = 100'000;                  // |e| of a decimal weight: 332 000 bits at most
 
 // Builds the document as nlohmann's DOM parser does, but keeps the text of every number
 // with a fraction or an exponent (and of integers beyond 64 bits, which nlohmann reads as
@@ -73,7 +72,8 @@ class ExactBuilder : public nlohmann::json_sax<json> {
   }
   bool open(json value) {
     if (stack_.size() >= max_nesting)
-      throw data_error(path_ + ": arrays and objects nested more than " + std::to_string(max_nesting) + " deep");
+      throw data_error(path_ + ": arrays and objects nested more than " + std::to_string(max_nesting) +
+                       " deep");
     stack_.push_back(place(std::move(value)));
     return true;
   }
@@ -131,7 +131,8 @@ bool parse_exact(const std::string& text, fmpz_t num, fmpz_t den, bool& zero_den
       if (!all_digits(exp_text)) return false;
       long magnitude = 0;
       auto [end, ec] = std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), magnitude);
-      if (ec != std::errc() || end != exp_text.data() + exp_text.size() || magnitude > max_exponent) return false;
+      if (ec != std::errc() || end != exp_text.data() + exp_text.size() || magnitude > max_exponent)
+        return false;
       exponent = exponent < 0 ? -magnitude : magnitude;
     }
     const std::size_t dot = mantissa.find('.');
@@ -169,10 +170,12 @@ class Reader {
     return v;
   }
 
-  const json& array(const json& v, const std::string& where, std::size_t expected, const std::string& why) const {
+  const json& array(const json& v, const std::string& where, std::size_t expected,
+                    const std::string& why) const {
     if (!v.is_array()) fail(where, "expected an array, not " + std::string(v.type_name()));
     if (v.size() != expected)
-      fail(where, std::to_string(v.size()) + " entries, expected " + std::to_string(expected) + " (" + why + ")");
+      fail(where,
+           std::to_string(v.size()) + " entries, expected " + std::to_string(expected) + " (" + why + ")");
     return v;
   }
 
@@ -181,7 +184,8 @@ class Reader {
     if (!v.is_number_integer()) fail(where, "expected a positive integer, not " + describe(v));
     if (v.is_number_unsigned() ? v.get<std::uint64_t>() > 1'000'000'000 : false)
       throw resource_error(path_ + ": " + where + ": " + v.dump() + " is above every size limit");
-    if (v.is_number_unsigned() ? v.get<std::uint64_t>() < 1 : true) fail(where, "must be at least 1, not " + v.dump());
+    if (v.is_number_unsigned() ? v.get<std::uint64_t>() < 1 : true)
+      fail(where, "must be at least 1, not " + v.dump());
     return static_cast<int>(v.get<std::uint64_t>());
   }
 
@@ -212,17 +216,19 @@ class Reader {
   }
 
   // A matrix of `rows` × `cols` weights into `group` of `w`, from index `first`.
-  void matrix(const json& v, const std::string& where, int rows, int cols, const std::string& why, GivenWeights& w,
-              std::size_t group, std::size_t first) const {
+  void matrix(const json& v, const std::string& where, int rows, int cols, const std::string& why,
+              GivenWeights& w, std::size_t group, std::size_t first) const {
     array(v, where, static_cast<std::size_t>(rows), why);
     OwnedFmpz num, den;
     for (int r = 0; r < rows; ++r) {
       const std::string row = where + "[" + std::to_string(r) + "]";
       array(v[static_cast<std::size_t>(r)], row, static_cast<std::size_t>(cols), why);
       for (int c = 0; c < cols; ++c) {
-        weight(v[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)], row + "[" + std::to_string(c) + "]", num.v,
-               den.v);
-        w.set(group, first + static_cast<std::size_t>(r) * static_cast<std::size_t>(cols) + static_cast<std::size_t>(c),
+        weight(v[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)],
+               row + "[" + std::to_string(c) + "]", num.v, den.v);
+        w.set(group,
+              first + static_cast<std::size_t>(r) * static_cast<std::size_t>(cols) +
+                  static_cast<std::size_t>(c),
               num.v, den.v);
       }
     }
@@ -230,7 +236,8 @@ class Reader {
 
  private:
   static std::string describe(const json& v) {
-    if (v.is_string()) return "'" + v.get<std::string>().substr(0, 60) + (v.get<std::string>().size() > 60 ? "...'" : "'");
+    if (v.is_string())
+      return "'" + v.get<std::string>().substr(0, 60) + (v.get<std::string>().size() > 60 ? "...'" : "'");
     if (v.is_number()) return v.dump();
     return std::string("a JSON ") + v.type_name();
   }
@@ -240,9 +247,12 @@ class Reader {
 
 std::string sharing_rule(Sharing s) {
   switch (s) {
-    case Sharing::conv: return "conv sharing: one matrix per window offset";
-    case Sharing::local: return "local sharing: one matrix per unit and window offset";
-    case Sharing::one_by_one: return "1x1 sharing: one matrix";
+    case Sharing::conv:
+      return "conv sharing: one matrix per window offset";
+    case Sharing::local:
+      return "local sharing: one matrix per unit and window offset";
+    case Sharing::one_by_one:
+      return "1x1 sharing: one matrix";
   }
   return "";
 }
@@ -266,24 +276,28 @@ NetworkFile parse_network_file(const std::string& text, const std::string& path)
   NetworkFile out;
   Architecture& arch = out.arch;
   const json& input = read.object(network["input"], "network.input", {"dims", "height", "width"});
-  if (!(input["dims"] == 1 || input["dims"] == 2)) read.fail("network.input.dims", "must be 1 or 2, not " + input["dims"].dump());
+  if (!(input["dims"] == 1 || input["dims"] == 2))
+    read.fail("network.input.dims", "must be 1 or 2, not " + input["dims"].dump());
   arch.dims = input["dims"].get<int>();
   arch.height = read.size(input["height"], "network.input.height");
   arch.width = read.size(input["width"], "network.input.width");
   if (arch.dims == 1 && arch.height != 1) read.fail("network.input.height", "a 1D input has height 1");
   arch.templates = read.size(network["templates"], "network.templates");
-  arch.padding = read.word(network["padding"], "network.padding", {"valid", "same"}) == "same" ? Padding::same
-                                                                                                : Padding::valid;
+  arch.padding = read.word(network["padding"], "network.padding", {"valid", "same"}) == "same"
+                     ? Padding::same
+                     : Padding::valid;
   const std::string sharing = read.word(network["sharing"], "network.sharing", {"conv", "local", "1x1"});
   arch.sharing = sharing == "local" ? Sharing::local : sharing == "1x1" ? Sharing::one_by_one : Sharing::conv;
   const json& layers = network["layers"];
-  if (!layers.is_array() || layers.empty()) read.fail("network.layers", "expected a non-empty array of layers");
+  if (!layers.is_array() || layers.empty())
+    read.fail("network.layers", "expected a non-empty array of layers");
   if (layers.size() > static_cast<std::size_t>(max_layers))
     throw resource_error(path + ": network.layers: " + std::to_string(layers.size()) + " layers, at most " +
                          std::to_string(max_layers));
   for (std::size_t l = 0; l < layers.size(); ++l) {
     const std::string where = "network.layers[" + std::to_string(l) + "]";
-    if (!layers[l].is_object() || !layers[l].contains("kind")) read.fail(where, "expected an object with a \"kind\"");
+    if (!layers[l].is_object() || !layers[l].contains("kind"))
+      read.fail(where, "expected an object with a \"kind\"");
     LayerSpec spec;
     spec.pooling = read.word(layers[l]["kind"], where + ".kind", {"gc", "pool"}) == "pool";
     if (spec.pooling)
@@ -316,8 +330,9 @@ NetworkFile parse_network_file(const std::string& text, const std::string& path)
     const std::string shape = "each matrix is C_l x C_(l-1) = " + std::to_string(g.out_channels) + " x " +
                               std::to_string(g.in_channels);
     for (std::size_t k = 0; k < count; ++k)
-      read.matrix(layers[l]["weights"][k], where + "[" + std::to_string(k) + "]", g.out_channels, g.in_channels, shape,
-                  *weights, l + 1, k * static_cast<std::size_t>(g.out_channels) * static_cast<std::size_t>(g.in_channels));
+      read.matrix(layers[l]["weights"][k], where + "[" + std::to_string(k) + "]", g.out_channels,
+                  g.in_channels, shape, *weights, l + 1,
+                  k * static_cast<std::size_t>(g.out_channels) * static_cast<std::size_t>(g.in_channels));
   }
   const int top = geometry.back().out_channels;
   read.array(network["readout"], "network.readout", static_cast<std::size_t>(top),
@@ -325,8 +340,8 @@ NetworkFile parse_network_file(const std::string& text, const std::string& path)
   {
     OwnedFmpz num, den;
     for (int c = 0; c < top; ++c) {
-      read.weight(network["readout"][static_cast<std::size_t>(c)], "network.readout[" + std::to_string(c) + "]", num.v,
-                  den.v);
+      read.weight(network["readout"][static_cast<std::size_t>(c)],
+                  "network.readout[" + std::to_string(c) + "]", num.v, den.v);
       weights->set(weights->groups() - 1, static_cast<std::size_t>(c), num.v, den.v);
     }
   }

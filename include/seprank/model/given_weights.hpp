@@ -56,9 +56,9 @@ class GivenWeights {
 
  private:
   GivenWeights(const GivenWeights& shape, int);  // zeros in the shape of `shape`
-  std::vector<std::size_t> start_;     // group g holds [start_[g], start_[g + 1])
-  std::vector<int> rows_, cols_;       // the shape of one matrix of the group (readout: 1 × C_L)
-  std::vector<fmpz> num_, den_;        // canonical: lowest terms, den_ > 0
+  std::vector<std::size_t> start_;               // group g holds [start_[g], start_[g + 1])
+  std::vector<int> rows_, cols_;                 // the shape of one matrix of the group (readout: 1 × C_L)
+  std::vector<fmpz> num_, den_;                  // canonical: lowest terms, den_ > 0
 };
 
 }  // namespace seprank
