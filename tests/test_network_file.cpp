@@ -340,6 +340,11 @@ TEST_CASE("network file: options that would describe the network too are refused
   // Without --network, --input and --layers are still required (exit 64).
   CHECK(run(seprank_command("rank --layers 2/2/1")).exit_code == 64);
   CHECK(run(seprank_command("rank --input 4")).exit_code == 64);
+  // A structured certificate chooses its own weights.
+  const auto structured =
+      run(seprank_command("certify --network " + file + " --structured -o " + (dir.path / "s.json").string()));
+  CHECK(structured.exit_code == 64);
+  CHECK(structured.err.find("--structured cannot be given with --network") != std::string::npos);
   // compare draws its own real weights: it takes no --network.
   CHECK(run(seprank_command("compare --network " + file)).exit_code == 64);
 }
