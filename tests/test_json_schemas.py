@@ -108,6 +108,10 @@ def check_commands(schemas, seprank, source, work):
         out = work / f"c{k}.json"
         outputs.setdefault("certify", []).append((args, json_of(seprank, "certify", *args, "-o", str(out), "--json")))
         expect_valid(schemas, "certificate", json.loads(out.read_text()), f"the certificate of certify {args}")
+    # --network: the rank at the weights a certificate records, mod p and over Q
+    for extra in ([], ["--field", "Q"]):
+        args = ["--network", str(work / "c0.json"), *extra]
+        outputs["rank"].append((args, json_of(seprank, "rank", *args, "--json")))
     # --structured: C4's strip at H = 6 (docs/structured-certificate.md), rank 2^8.
     H, out = 6, work / "structured.json"
     strip = ["--input", f"{H}x{H}", "--layers", "3/1/2,2/2/2,2/1/2", "--vary",
@@ -200,12 +204,16 @@ def first_claim(d, status=None):
 
 def check_rejections(schemas, outputs, source):
     rank = outputs["rank"][0][1]
+    given = next(d for args, d in outputs["rank"] if "--network" in args)
     verify = outputs["verify"][0][1]
     bad = [  # (schema, document, what): each must be rejected
         ("rank", mutant(rank, lambda d: d.update(upper_bound=4)), "rank's upper_bound as a number"),
         ("rank", mutant(rank, lambda d: d.update(schema_version=1)), "rank of schema_version 1"),
         ("rank", mutant(rank, lambda d: d.pop("seprank_version")), "rank without seprank_version"),
         ("rank", mutant(rank, lambda d: d.update(extra=1)), "rank with an unknown key"),
+        ("rank", mutant(rank, lambda d: d.update(weights="file", network_file="n.json")),
+         "drawn weights (a seed, settled) marked as given"),
+        ("rank", mutant(given, lambda d: d.update(settled=True)), "a rank at given weights claiming the generic rank"),
         ("rank", mutant(rank, lambda d: d.pop("prime")), "rank mod p without its prime"),
         ("rank", mutant(rank, lambda d: d.update(upper_bound=None)), "a null upper_bound without its reason"),
         ("rank", mutant(rank, lambda d: d.update(rank="4")), "rank's rank as a string"),

@@ -79,6 +79,7 @@ nlohmann::json rank_json(const RankRequest& request, const RankComputation& c, c
   const bool given = request.given_weights != nullptr;
   if (given) {  // the rank at the file's weights: no seed, no claim about generic weights
     j["seed"] = nullptr;
+    if (request.field == Field::rationals) j["weight_bound"] = nullptr;
     j["weights"] = "file";
     j["network_file"] = request.network_file;
     j["architecture"]["templates_matrix"] = "file";
