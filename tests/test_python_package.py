@@ -120,6 +120,19 @@ class Certificates(WithBinary):
         self.assertTrue(check["verdict"].startswith("VERIFIED: rank >= 4 over GF("), check)
         self.assertEqual(seprank.check_certificate(str(path))["exit_code"], 0)
 
+    def test_rank_of_a_network_file(self):
+        # The certificate records the drawn weights: their rank is C2's M^(R-1) = 4 again, and
+        # the output says it is a rank at given weights (docs/model.md "Given weights").
+        path = self.certify()
+        result = seprank.rank(network=path)
+        self.assertEqual(result["rank"], 4)
+        self.assertEqual(result["weights"], "file")
+        self.assertIsNone(result["settled"])
+        with self.assertRaises(seprank.UsageError):
+            seprank.rank(network=path, input="8")
+        with self.assertRaises(seprank.UsageError):
+            seprank.rank()
+
     def test_existing_output_needs_force(self):
         path = self.certify()
         with self.assertRaises(seprank.CannotCreateError) as caught:

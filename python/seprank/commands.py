@@ -92,23 +92,26 @@ def run(command, *arguments, **options):
     return result
 
 
-def rank(input, layers, templates=2, **options):
+def rank(input=None, layers=None, templates=None, **options):
     """`seprank rank`: the exact rank of the matricization, e.g.
-    rank(input="8", layers="3/1/2,6/1/1") -> {"rank": 4, "upper_bound": 4, "settled": True, ...}."""
+    rank(input="8", layers="3/1/2,6/1/1") -> {"rank": 4, "upper_bound": "4", "settled": True, ...};
+    rank(network="cert.json") ranks the weights of a network file instead of drawn ones (then no
+    input, layers or templates: the file gives them; docs/model.md "Given weights").
+    templates=None is seprank's default, 2."""
     return run("rank", input=input, layers=layers, templates=templates, **options)
 
 
-def bound(input, layers, templates=2, witness=None, force=False, **options):
+def bound(input=None, layers=None, templates=None, witness=None, force=False, **options):
     """`seprank bound`: the min-cut upper bound for all weights; witness=PATH also writes the
     cut witness (force=True replaces an existing file)."""
     return run("bound", input=input, layers=layers, templates=templates, witness=witness,
                force=force, **options)
 
 
-def certify(input, layers, templates=2, output=None, force=False, **options):
+def certify(input=None, layers=None, templates=None, output=None, force=False, **options):
     """`seprank certify -o OUTPUT`: writes a certificate (an existing file is replaced only with
     force=True, else CannotCreateError, exit 73) and returns the --json summary (rank, prime,
-    determinant, file, ...)."""
+    determinant, file, ...). network=FILE certifies a network file's weights, as rank()."""
     if output is None:
         raise TypeError("certify() needs output=PATH, the certificate file to write")
     return run("certify", input=input, layers=layers, templates=templates, output=output,
