@@ -17,7 +17,7 @@ split_lines() {
   done <"$lines"
 }
 
-for target in network_spec theorem_file expression certificate_check; do
+for target in network_spec theorem_file expression certificate_check network_file; do
   mkdir -p "$out/$target"
   cp "$repo"/fuzz/regressions/"$target"/* "$out/$target/" 2>/dev/null || true
 done
@@ -25,3 +25,4 @@ split_lines "$repo/fuzz/seeds/network_spec.lines" "$out/network_spec"
 split_lines "$repo/fuzz/seeds/expression.lines" "$out/expression"
 cp "$repo"/proofs/*.toml "$repo"/tests/data/*.toml "$out/theorem_file/"
 cp "$repo"/proofs/certificates/*.json "$repo"/proofs/certificates/broken/*.json "$out/certificate_check/"
+cp "$repo"/proofs/certificates/*.json "$repo"/proofs/certificates/broken/*.json "$out/network_file/"

@@ -10,7 +10,7 @@ runs="${2:-5000}"
 work="$(mktemp -d)"
 "$repo/fuzz/make_corpus.sh" "$work/corpus"
 
-for target in network_spec theorem_file expression certificate_check; do
+for target in network_spec theorem_file expression certificate_check network_file; do
   log="$work/$target.log"
   if ! "$build/fuzz/fuzz_$target" -seed=1 -runs="$runs" -timeout=10 -rss_limit_mb=2048 \
       -dict="$repo/fuzz/dictionaries/$target.dict" -artifact_prefix="$work/$target-" \
