@@ -57,6 +57,20 @@ TEST_CASE("default prime: a small prime whose bound is vacuous gives way to 2^62
   CHECK(a.miss_probability <= 1e-9);
 }
 
+TEST_CASE("default prime: a small prime that could reach 1e-9 only with more than max_trials trials gives way at once") {
+  AnalysisPolicy policy;
+  policy.fast_primes_first = true;
+  policy.fast_min_size = 16;
+  // 16·82/13121 = 0.1 per trial: below 1/2, but 1e-9 needs nine such trials and max_trials is 8.
+  policy.fast_first = 13121;
+  REQUIRE(policy.max_trials == 8);
+  const RankAnalysis a = analyse_rank(unsettled_network(), policy);
+  REQUIRE(a.trials.size() == 2);
+  CHECK(a.trials[0].prime == 13121);
+  CHECK(a.trials[1].prime == default_prime);
+  CHECK(a.miss_probability <= 1e-9);
+}
+
 TEST_CASE("default prime: small matrices and a prime the user chose are ranked as asked") {
   AnalysisPolicy policy;
   policy.fast_primes_first = true;  // fast_min_size 512 > 16 rows
