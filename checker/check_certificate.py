@@ -1477,13 +1477,13 @@ def exact_value(text):
 
 def evidence(root, entry, key, ep, want):
     """First pass: the evidence file an entry points at is in the bundle, has the recorded
-    SHA-256 and is a well-formed `want` document. Returns its facts, or the refutation's message
-    (a refuted piece of evidence fails the second pass, exit 1)."""
+    SHA-256 and is a well-formed document of a format in `want`. Returns its facts, or the
+    refutation's message (a refuted piece of evidence fails the second pass, exit 1)."""
     data = bundle_file(root, entry[key], f"{ep}.{key}")
     sha256_of(data, entry[key + "_sha256"], f"{ep}.{key}_sha256")
     try:
         doc = parse_json(data)
-        choice(doc.get("format") if type(doc) is dict else None, "format", want)
+        choice(doc.get("format") if type(doc) is dict else None, "format", *want)
         return check_document(doc)[1]
     except Verdict as v:
         if v.args[0] == 1:
@@ -1516,7 +1516,9 @@ def entry_form(root, entry, ep):
             form["sizes"] = Fraction(len(I)), Fraction(len(J))
     elif entry["partition"] is not None:
         raise malformed(ep + ".partition", "a partition without an architecture")
-    for key, want in (("certificate", "seprank-certificate"), ("cut_witness", "seprank-cut-witness")):
+    # A certificate is dense or structured (docs/structured-certificate.md), as its "format" says.
+    for key, want in (("certificate", ("seprank-certificate", "seprank-structured-certificate")),
+                      ("cut_witness", ("seprank-cut-witness",))):
         form[key] = None
         if (entry[key] is None) != (entry[key + "_sha256"] is None):
             raise malformed(f"{ep}.{key}_sha256", f"present exactly when {key} is")

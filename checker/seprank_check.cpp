@@ -1900,14 +1900,17 @@ Verdict check_witness(const json& doc) {
 }
 
 // What `seprank-check FILE` checks: a certificate, a witness, or either as "format" says.
-enum class Kind { certificate, structured, witness, either };
+// (any_certificate: dense or structured, as a bundle's certificate may be.)
+enum class Kind { certificate, structured, witness, any_certificate, either };
 
 Verdict check_text(const std::string& text, Kind kind) {
   const json doc = parse_document(text);
-  if (kind == Kind::either) {
+  if (kind == Kind::either || kind == Kind::any_certificate) {
     as_object(doc, "document");
-    const std::string format = string_field(
-        doc, "", "format", {"seprank-certificate", "seprank-structured-certificate", "seprank-cut-witness"});
+    const std::string format =
+        kind == Kind::either ? string_field(doc, "", "format",
+                                            {"seprank-certificate", "seprank-structured-certificate", "seprank-cut-witness"})
+                             : string_field(doc, "", "format", {"seprank-certificate", "seprank-structured-certificate"});
     kind = format == "seprank-certificate" ? Kind::certificate
            : format == "seprank-cut-witness" ? Kind::witness
                                              : Kind::structured;
@@ -2086,7 +2089,8 @@ Evidence read_evidence(const std::string& dir, const json& e, const std::string&
   evidence.path = e[key].get<std::string>();
   const std::string bytes = bundle_file(dir, e[key], join(ep, key));
   same_sha256(bytes, e, ep, sha_key);
-  evidence.verdict = verdict_of([&] { return check_text(bytes, certificate ? Kind::certificate : Kind::witness); });
+  // A certificate is dense or structured, as its "format" says; a witness is a witness.
+  evidence.verdict = verdict_of([&] { return check_text(bytes, certificate ? Kind::any_certificate : Kind::witness); });
   if (evidence.verdict.exit_code == 2)
     throw Verdict{2, std::string(certificate ? "certificate " : "cut witness ") + evidence.path + ": " +
                          evidence.verdict.message};

@@ -79,6 +79,10 @@ ClaimSpec read_claim(const toml::table& table, const std::string& path) {
   c.templates_matrix = r.optional_string("templates_matrix").value_or("random");
   c.vary = r.optional_string("vary").value_or("all");
   c.fixed_templates = r.optional_string("fixed_templates").value_or("0");
+  const std::string evidence = r.optional_string("evidence").value_or("dense");
+  if (evidence != "dense" && evidence != "structured")
+    throw data_error(c.where + ": [[claim]] evidence = '" + evidence + "': expected \"dense\" or \"structured\"");
+  c.evidence = evidence == "structured" ? ClaimEvidence::structured : ClaimEvidence::dense;
   if (auto lower = r.optional_string("lower")) {
     c.lower_text = *lower;
     c.lower = Expression::parse(*lower, c.where);

@@ -14,6 +14,7 @@
 #include "seprank/evidence/checked_certificate.hpp"
 #include "seprank/evidence/format_limits.hpp"
 #include "seprank/evidence/independent_check.hpp"
+#include "seprank/evidence/structured_certificate.hpp"
 #include "seprank/support/atomic_file.hpp"
 #include "seprank/support/errors.hpp"
 #include "seprank/comparison/float_compare.hpp"
@@ -91,6 +92,62 @@ std::pair<std::optional<Rational>, std::optional<Rational>> claimed_bounds(const
   return {lower, upper};
 }
 
+// What backs a claim's numbers on one instance: the min-cut, and the certified rank with its
+// certificate (verified in-process before it is returned), from either kind of evidence.
+struct RankEvidence {
+  UpperBound upper;
+  std::optional<std::int64_t> rank;     // none: too large to assemble
+  std::uint64_t seed = 0;               // of the certified rank's weights
+  int tries = 0;
+  nlohmann::ordered_json certificate;   // null when rank is none or 0
+  std::string too_large;
+  std::optional<RankComputation> dense;  // the dense computation, for its degree and the float comparison
+};
+
+// The dense path: the tries a lower claim is allowed (new seeds, the same prime) until the
+// rank reaches it; rank <= min-cut is checked on every try (D1).
+RankEvidence dense_evidence(const RankRequest& claim_request, const std::optional<Rational>& lower,
+                            const VerifyOptions& options, const std::string& where) {
+  RankRequest request = claim_request;
+  AnalysisPolicy policy;
+  policy.rule = RetryRule::reach;
+  policy.retries = lower ? options.retries : 0;
+  if (lower) policy.reach = lower->fits_int64() ? lower->to_int64() : INT64_MAX;
+  policy.too_large_is_result = true;
+  policy.where = where + ": ";
+  request.seed = options.seed;
+  RankAnalysis analysis = analyse_rank(request, policy);
+  RankEvidence e;
+  e.upper = std::move(analysis.upper);
+  e.too_large = std::move(analysis.too_large);
+  e.tries = static_cast<int>(analysis.trials.size());
+  if (analysis.best) {
+    e.rank = analysis.best->rank;
+    e.seed = analysis.best_seed;
+    if (*e.rank >= 1) e.certificate = checked_certificate(*analysis.best, request, e.seed, where);
+    e.dense = std::move(analysis.best);
+  }
+  return e;
+}
+
+// The structured path (claim key evidence = "structured"): the links construction's weights,
+// drawn once from the run's seed; its certificate is verified by the checker's code as it is
+// made. The rank is the product of the groups' ranks, beyond any dense minor.
+RankEvidence structured_evidence(const RankRequest& claim_request, const Partition& partition,
+                                 const VerifyOptions& options, const std::string& where) {
+  RankRequest request = claim_request;
+  request.seed = options.seed;
+  RankEvidence e;
+  e.upper = upper_bound_of(request.arch, partition);
+  const StructuredCertificate s = find_structured_certificate(request);
+  e.rank = static_cast<std::int64_t>(s.rank);
+  require_rank_within_bound(*e.rank, e.upper, where + ": ");
+  e.seed = options.seed;
+  e.tries = 1;
+  e.certificate = nlohmann::ordered_json::parse(s.text);
+  return e;
+}
+
 ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Instance& instance,
                         std::size_t instance_index, const VerifyOptions& options) {
   const auto start = std::chrono::steady_clock::now();
@@ -118,35 +175,26 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;
   }
-  // The analysis step: the min-cut, then the tries a lower claim is allowed (new seeds, the
-  // same prime) until the rank reaches it; rank <= min-cut is checked on every try (D1).
   const std::string where = t.path + ": " + out.architecture;
-  AnalysisPolicy policy;
-  policy.rule = RetryRule::reach;
-  policy.retries = lower ? options.retries : 0;
-  if (lower) policy.reach = lower->fits_int64() ? lower->to_int64() : INT64_MAX;
-  policy.too_large_is_result = true;
-  policy.where = where + ": ";
-  request.seed = options.seed;
-  const RankAnalysis analysis = analyse_rank(request, policy);
+  const RankEvidence evidence = c.evidence == ClaimEvidence::structured
+                                    ? structured_evidence(request, partition, options, where)
+                                    : dense_evidence(request, lower, options, where);
   std::optional<Rational> cut;
-  if (analysis.upper.bound) {
-    out.min_cut = analysis.upper.bound->bound;
+  if (evidence.upper.bound) {
+    out.min_cut = evidence.upper.bound->bound;
     cut = Rational::from_decimal(out.min_cut);
-    out.cut_witness = cut_witness_json(request.arch, partition, *analysis.upper.bound);
+    out.cut_witness = cut_witness_json(request.arch, partition, *evidence.upper.bound);
   } else {
-    out.note = "no min-cut: " + analysis.upper.unavailable;
+    out.note = "no min-cut: " + evidence.upper.unavailable;
   }
-  if (!analysis.too_large.empty())
-    out.note += (out.note.empty() ? "" : "; ") + std::string("too large to assemble: ") + analysis.too_large;
-  const std::optional<RankComputation>& best = analysis.best;
-  out.tries = static_cast<int>(analysis.trials.size());
-  if (best) {
-    out.certified_lower = best->rank;
-    out.seed = analysis.best_seed;
-  }
-  if (best && best->rank >= 1) out.certificate = checked_certificate(*best, request, out.seed, where);
-  if (best && options.compare_float) {
+  if (!evidence.too_large.empty())
+    out.note += (out.note.empty() ? "" : "; ") + std::string("too large to assemble: ") + evidence.too_large;
+  const std::optional<std::int64_t> rank = evidence.rank;
+  out.tries = evidence.tries;
+  out.certified_lower = rank;
+  out.seed = evidence.seed;
+  out.certificate = evidence.certificate;
+  if (evidence.dense && options.compare_float) {
     RankRequest float_request = request;
     float_request.seed = out.seed;
     const FloatComparison f = compare_float_with_exact(float_request, RealWeightDistribution::uniform);
@@ -155,8 +203,7 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
   }
 
   // The verdict (a pure function, verdict.hpp), then its notes and the certificates it writes.
-  const ClaimVerdict verdict =
-      decide_verdict(lower, upper, cut, best ? std::optional<std::int64_t>(best->rank) : std::nullopt);
+  const ClaimVerdict verdict = decide_verdict(lower, upper, cut, rank);
   std::vector<std::string> notes;
   for (const VerdictReason reason : verdict.reasons) {
     switch (reason) {
@@ -164,11 +211,15 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
         notes.push_back("min-cut " + out.min_cut + " < claimed lower bound: no weights reach it");
         break;
       case VerdictReason::rank_below_lower:
-        notes.push_back("rank below the claim in " + std::to_string(out.tries) + " tries; a true claim fails so with P " +
-                        format_log2_probability(log2_miss_all(*lower, best->entry_degree, request.prime, out.tries)));
+        if (evidence.dense)
+          notes.push_back("rank below the claim in " + std::to_string(out.tries) + " tries; a true claim fails so with P " +
+                          format_log2_probability(log2_miss_all(*lower, evidence.dense->entry_degree, request.prime, out.tries)));
+        else
+          notes.push_back("the structured certificate proves rank >= " + std::to_string(*rank) +
+                          ", below the claim (the links construction's weights are one choice, not a draw)");
         break;
       case VerdictReason::rank_above_upper:
-        notes.push_back("certified rank " + std::to_string(best->rank) + " > claimed upper bound");
+        notes.push_back("certified rank " + std::to_string(*rank) + " > claimed upper bound");
         break;
       case VerdictReason::cut_above_upper:
         notes.push_back("min-cut above the claim; exact rank within it");
@@ -188,7 +239,7 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
   // verified here. A rank of 0 needs no certificate (rank >= 0 is trivial).
   if (rests_on_witness) require_cut_witness_verified(out.cut_witness.dump(), out.min_cut, where);
   out.evidence_checked = (out.status == Status::proven || out.status == Status::refuted) &&
-                         (!rests_on_certificate || !out.certificate.is_null() || best->rank == 0);
+                         (!rests_on_certificate || !out.certificate.is_null() || rank == 0);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
@@ -240,6 +291,9 @@ void require_evidence_format_limits(const TheoremFile& t, const VerifyOptions& o
     // Every verdict may rest on a certificate and a cut witness.
     require_certificate_format_limits(request.arch);
     require_witness_format_limits(request.arch);
+    // A structured certificate has no dense minor: its own limits are the checker's, applied
+    // when it is made.
+    if (claim.evidence == ClaimEvidence::structured) return;
     PreparedNetwork shape;
     try {
       shape = prepare_network_shape(request);

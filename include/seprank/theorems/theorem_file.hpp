@@ -21,8 +21,14 @@ struct Hypothesis {
   Expression expression;
 };
 
+// What backs a claim's lower bound: a dense nonzero minor at random weights (the default), or a
+// structured certificate at the links construction's weights (docs/structured-certificate.md),
+// which reaches ranks no dense minor can.
+enum class ClaimEvidence { dense, structured };
+
 struct ClaimSpec {
   std::string name;
+  ClaimEvidence evidence = ClaimEvidence::dense;
   std::string where;  // "file:line" of the [[claim]] table
   // Templates: "{expression}" parts are replaced by integer values (substitute()).
   std::string input, templates, layers, sharing, padding, partition, templates_matrix, vary, fixed_templates;
