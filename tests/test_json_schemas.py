@@ -178,7 +178,10 @@ def check_files(schemas, source):
     bundle = source / "proofs" / "bundle"
     count += expect_valid(schemas, "bundle-manifest", json.loads((bundle / "manifest.json").read_text()), "proofs/bundle/manifest.json")
     for path in sorted((bundle / "evidence").rglob("*.json")):
-        name = "certificate" if path.name.endswith("-certificate.json") else "cut-witness"
+        document = json.loads(path.read_text())
+        name = ("cut-witness" if not path.name.endswith("-certificate.json")
+                else "structured-certificate" if document.get("format") == "seprank-structured-certificate"
+                else "certificate")
         count += expect_valid(schemas, name, json.loads(path.read_text()), str(path.relative_to(source)))
     for path in sorted((source / "proofs").glob("*.toml")) + [source / "tests/data/bundle-sample.toml"]:
         count += expect_valid(schemas, "theorem", tomllib.loads(path.read_text()), str(path.relative_to(source)))

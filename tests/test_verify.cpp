@@ -44,10 +44,11 @@ TEST_CASE("verify: every statement in proofs/ is PROVEN or TRIVIAL on its defaul
   // TRIVIAL rows, counted per file apart from the code under test: the claims whose hypotheses
   // hold, with a lower bound whose ceiling is <= 1 and no upper bound. tests/count_trivial_claims.py
   // counts them with tomllib and the Python checker's own evaluator; by hand from the files:
-  // A1 36 (r0 = 1), B1 24, C2 42 (C = 1), C4 1 (C = 1): 103 of the 1078 checks.
+  // A1 36 (r0 = 1), B1 24, C2 42 (C = 1), C4 2 (C = 1, in the dense and the structured claim):
+  // 104 of the 1084 checks.
   const auto counted = run("python3 '" + source_dir + "/tests/count_trivial_claims.py' " + source_dir + "/proofs/*.toml");
   REQUIRE(counted.exit_code == 0);
-  CHECK(counted.out == "A1 36\nB1 24\nC2 42\nC4 1\n");
+  CHECK(counted.out == "A1 36\nB1 24\nC2 42\nC4 2\n");
   std::map<std::string, int> trivial;
   int proven = 0;
   for (const auto& t : j["theorems"])
@@ -68,18 +69,20 @@ TEST_CASE("verify: every statement in proofs/ is PROVEN or TRIVIAL on its defaul
         CHECK(c["tries"] == 0);
         CHECK(c["note"] == "lower bound <= 1 and no upper bound: nothing to prove");
       }
-  CHECK(trivial == std::map<std::string, int>{{"A1", 36}, {"B1", 24}, {"C2", 42}, {"C4", 1}});
-  CHECK(j["summary"]["trivial"] == 103);
-  CHECK(proven == 925);  // 1028 checks PROVEN before TRIVIAL existed, less the 103
-  CHECK(j["summary"]["proven"] == 925);
-  CHECK(j["summary"]["evidence_checked"] == 925);  // TRIVIAL rests on no evidence
+  CHECK(trivial == std::map<std::string, int>{{"A1", 36}, {"B1", 24}, {"C2", 42}, {"C4", 2}});
+  CHECK(j["summary"]["trivial"] == 104);
+  // 1028 checks PROVEN before TRIVIAL existed, less the 103 TRIVIAL then; plus C4's structured
+  // claim: H = 6 with C = 2, 3 and H = 10, 12, 16 (lower bounds 2^8, 2^8, 2^16, 2^20, 2^28).
+  CHECK(proven == 930);
+  CHECK(j["summary"]["proven"] == 930);
+  CHECK(j["summary"]["evidence_checked"] == 930);  // TRIVIAL rests on no evidence
 }
 
 TEST_CASE("verify: the summary line counts TRIVIAL apart from PROVEN") {
-  // C4: 6 checks on its default instances, one of them (C = 1: lower bound 1) TRIVIAL.
+  // C4: 12 checks on its default instances, two of them (C = 1: lower bound 1) TRIVIAL.
   const auto r = run(seprank_command("verify " + source_dir + "/proofs/C4.toml"));
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find(" PROVEN, 1 TRIVIAL (nothing to prove), 0 CONSISTENT, ") != std::string::npos);
+  CHECK(r.out.find(" PROVEN, 2 TRIVIAL (nothing to prove), 0 CONSISTENT, ") != std::string::npos);
   CHECK(r.out.find("TRIVIAL  ") != std::string::npos);  // the row's status column
 }
 
