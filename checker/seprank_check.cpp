@@ -772,6 +772,30 @@ struct SmallField {
     }
     for (u64 j = from; j < to; ++j) row[j] = f.reduce(row[j]);
   }
+  // The elimination's inner loop in the shape of a matrix product: the kRows rows c[r] on the
+  // kCols columns from j subtract Σ_t a[r·stride + t]·b[t·kCols + l] for t < count ≤ batch, b being
+  // pivot rows packed kCols entries per t side by side. The block's sums stay in registers over
+  // every t, so each load of b serves kRows rows and each multiplier kCols columns, and c is
+  // loaded and stored once. Each sum takes on count products, as in axpy.
+  // (Lanes: kCols doubles as one value, GCC's and Clang's vector extension, so that the compiler
+  // keeps each row's sums in vector registers; arithmetic on it is per lane, as on double.)
+  static constexpr u64 kRows = 6, kCols = 8;
+  using Lanes = double __attribute__((vector_size(kCols * sizeof(double))));
+  VECTOR_CLONES
+  void subtract_block(double* const* c, u64 j, const double* a, u64 stride, const double* b, u64 count) const {
+    Lanes sum[kRows];
+    for (u64 r = 0; r < kRows; ++r) std::memcpy(&sum[r], c[r] + j, sizeof(Lanes));
+    for (u64 t = 0; t < count; ++t) {
+      Lanes pivot;
+      std::memcpy(&pivot, b + t * kCols, sizeof(Lanes));
+      for (u64 r = 0; r < kRows; ++r) sum[r] -= a[r * stride + t] * pivot;
+    }
+    for (u64 r = 0; r < kRows; ++r) {  // reduce, lane by lane as above
+      const Lanes q = (sum[r] * inverse_p + 6755399441055744.0) - 6755399441055744.0;
+      sum[r] -= q * p;
+      std::memcpy(c[r] + j, &sum[r], sizeof(Lanes));
+    }
+  }
   // out[lane] = a[lane]·b[lane] mod p for rows of kLanes residues (out may be a).
   VECTOR_CLONES
   void mul_lanes(const double* a, const double* b, double* out) const {
@@ -1054,6 +1078,39 @@ std::vector<typename F::T> minor_entries(const F& f, const Certificate& cert, un
 }
 
 // ---- the determinant ----
+// Step 3 of determinant below for p < 2^26: rows c1..r−1 subtract the panel's pivot rows c0..c1−1
+// (their multipliers in columns [c0, c1)) on columns [c1, r), as SmallField::subtract_block
+// blocks. The pivot rows are first copied into a buffer laid out as the blocks read them (kCols
+// columns for each row in turn): read in place they lie r entries apart, and 64 of them at once
+// would map to the same few cache sets. Rows and columns left over by the blocks take
+// subtract_rows(i, c0, c1, j_begin, j_end).
+template <class SubtractRows>
+void subtract_panel_packed(const SmallField& f, std::vector<double>& m, u64 r, u64 c0, u64 c1, unsigned threads,
+                           const SubtractRows& subtract_rows) {
+  constexpr u64 kRows = SmallField::kRows, kCols = SmallField::kCols, kTileChunks = 32;
+  const u64 panel = c1 - c0, chunks = (r - c1) / kCols, packed_end = c1 + chunks * kCols;
+  std::vector<double> packed(chunks * panel * kCols);
+  for (u64 chunk = 0; chunk < chunks; ++chunk)
+    for (u64 t = 0; t < panel; ++t)
+      std::copy_n(&m[(c0 + t) * r + c1 + chunk * kCols], kCols, &packed[(chunk * panel + t) * kCols]);
+  const u64 blocks = (r - c1) / kRows;
+  in_parallel(blocks, threads, [&](u64 begin, u64 end, unsigned) {
+    for (u64 chunk0 = 0; chunk0 < chunks; chunk0 += kTileChunks)  // a tile of packed rows stays in cache
+      for (u64 block = begin; block < end; ++block) {
+        const u64 i = c1 + block * kRows;
+        double* rows[kRows];
+        for (u64 b = 0; b < kRows; ++b) rows[b] = &m[(i + b) * r];
+        for (u64 chunk = chunk0; chunk < std::min(chunks, chunk0 + kTileChunks); ++chunk)
+          for (u64 k = 0; k < panel; k += f.batch)
+            f.subtract_block(rows, c1 + chunk * kCols, &m[i * r + c0 + k], r,
+                             &packed[(chunk * panel + k) * kCols], std::min(f.batch, panel - k));
+      }
+    for (u64 block = begin; block < end; ++block)
+      for (u64 b = 0; b < kRows; ++b) subtract_rows(c1 + block * kRows + b, c0, c1, packed_end, r);
+  });
+  for (u64 i = c1 + blocks * kRows; i < r; ++i) subtract_rows(i, c0, c1, c1, r);
+}
+
 // Determinant mod p of the r×r matrix m (residues of f; consumed) by Gaussian elimination with
 // row pivoting, in panels of 64 columns (a blocked LU): the panel's columns are eliminated one
 // by one, the multipliers kept in place of the zeros; then every row subtracts the panel's
@@ -1106,10 +1163,14 @@ u64 determinant(const F& f, std::vector<typename F::T>& m, u64 r, u64& zero_colu
     // 2. The panel's own rows right of it, top down: each subtracts the rows above it, final by then.
     for (u64 row = c0 + 1; row < c1; ++row) subtract_rows(row, c0, row, c1, r);
     // 3. The rows below, split among threads.
-    in_parallel(r - c1, threads, [&](u64 begin, u64 end, unsigned) {
-      for (u64 j0 = c1; j0 < r; j0 += kTile)
-        for (u64 i = c1 + begin; i < c1 + end; ++i) subtract_rows(i, c0, c1, j0, std::min(r, j0 + kTile));
-    });
+    if constexpr (std::is_same_v<F, SmallField>) {
+      subtract_panel_packed(f, m, r, c0, c1, threads, subtract_rows);
+    } else {
+      in_parallel(r - c1, threads, [&](u64 begin, u64 end, unsigned) {
+        for (u64 j0 = c1; j0 < r; j0 += kTile)
+          for (u64 i = c1 + begin; i < c1 + end; ++i) subtract_rows(i, c0, c1, j0, std::min(r, j0 + kTile));
+      });
+    }
   }
   return f.to(det);
 }
