@@ -3,6 +3,7 @@
 // reject every committed broken one and every mutant.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <fstream>
@@ -149,9 +150,69 @@ TEST_CASE("committed broken certificates are rejected by both checkers with the 
     CHECK(v.python.exit_code == expected);
     CHECK(v.cxx.out.rfind("NOT VERIFIED: ", 0) == 0);
     CHECK(v.python.out.rfind("NOT VERIFIED: ", 0) == 0);
+    // One verdict line each (the checkers' contract), nothing on stderr.
+    CHECK(std::count(v.cxx.out.begin(), v.cxx.out.end(), '\n') == 1);
+    CHECK(std::count(v.python.out.begin(), v.python.out.end(), '\n') == 1);
+    CHECK(v.cxx.err.empty());
+    CHECK(v.python.err.empty());
     ++count;
   }
-  CHECK(count >= 15);
+  CHECK(count >= 49);
+}
+
+TEST_CASE("committed broken structured certificates are rejected by both checkers for the reason their name gives") {
+  // tools/make_broken_certificates.py derives them from structured-c4-2d-6x6.json, one edit each.
+  // The exit code is the name's prefix; the verdict's kind and what it names come from
+  // docs/structured-certificate.md, "What a checker verifies": step 1 (malformed: the key at
+  // fault), step 2 ("the network is zero on the submatrix"), step 3 (a block "crosses the
+  // group's border", or the first matrix entry that differs) and step 4 (the minor's determinant).
+  const struct {
+    const char* name;
+    const char* names;  // what the verdict line must contain, in both checkers
+  } cases[] = {
+      {"malformed-structured-stale-hash.json", "network_sha256"},
+      {"malformed-structured-version.json", "format_version"},
+      {"malformed-structured-index-order.json", "index_order"},
+      {"malformed-structured-no-vary.json", "vary"},
+      {"malformed-structured-no-factors.json", "factors"},
+      {"malformed-structured-groups-overlap.json", "positions"},
+      {"malformed-structured-matrix-entry-out-of-range.json", ".matrix[0][0]"},
+      {"malformed-structured-matrix-shape.json", ".matrix"},
+      {"malformed-structured-minor-out-of-range.json", ".rows"},
+      {"malformed-structured-minor-lengths-differ.json", ".cols"},
+      {"malformed-structured-claim-exceeds-product.json", "claim.rank_at_least"},
+      {"refuted-structured-zero-readout.json", "the network is zero on the submatrix"},
+      {"refuted-structured-weight-singular-link.json", ".matrix["},
+      {"refuted-structured-group-split.json", "crosses the group's border"},
+      {"refuted-structured-matrix-entry.json", "factors[2].matrix[0][1]"},
+      {"refuted-structured-minor-singular.json", "determinant 0"},
+  };
+  int count = 0;
+  for (const auto& c : cases) {
+    const std::string name = c.name;
+    CAPTURE(name);
+    const fs::path file = certificates / "broken" / name;
+    REQUIRE(fs::is_regular_file(file));
+    // Each is a structured certificate (the checkers must reach the structured checks).
+    CHECK(read_file(file).find("\"seprank-structured-certificate\"") != std::string::npos);
+    const bool refuted = name.rfind("refuted-", 0) == 0;
+    const std::string prefix = refuted ? "NOT VERIFIED: refuted: " : "NOT VERIFIED: malformed: ";
+    const Verdicts v = check_both(file);
+    CAPTURE(v.cxx.out);
+    CAPTURE(v.python.out);
+    CHECK(v.cxx.exit_code == (refuted ? 1 : 2));
+    CHECK(v.python.exit_code == (refuted ? 1 : 2));
+    CHECK(v.cxx.out.rfind(prefix, 0) == 0);
+    CHECK(v.python.out.rfind(prefix, 0) == 0);
+    CHECK(v.cxx.out.find(c.names) != std::string::npos);
+    CHECK(v.python.out.find(c.names) != std::string::npos);
+    ++count;
+  }
+  // Every committed broken structured certificate is in the list above.
+  int committed = 0;
+  for (const auto& entry : fs::directory_iterator(certificates / "broken"))
+    committed += entry.path().filename().string().find("-structured-") != std::string::npos;
+  CHECK(committed == count);
 }
 
 TEST_CASE("a file that cannot be read is an I/O error for both checkers") {

@@ -140,6 +140,10 @@ TEST_CASE("exit codes: both checkers produce 0, 1, 2 and 3") {
       {0, certificates + "/small-prime-3x3.json"},  // also test_certificates.cpp (every committed one)
       {1, certificates + "/broken/refuted-duplicate-row.json"},  // also every broken/refuted-*
       {2, certificates + "/broken/malformed-empty.json"},    // also every broken/malformed-*, test_limits.cpp
+      // A structured certificate (docs/structured-certificate.md): the same codes.
+      {0, certificates + "/structured-c4-2d-6x6.json"},
+      {1, certificates + "/broken/refuted-structured-minor-singular.json"},
+      {2, certificates + "/broken/malformed-structured-stale-hash.json"},
       {3, source_dir + "/proofs/no-such-certificate.json"},  // also test_certificates.cpp
       {3, ""},
   };
