@@ -1421,7 +1421,7 @@ VERDICTS = {"PROVEN": "proven", "TRIVIAL": "trivial", "CONSISTENT": "consistent"
             "REFUTED": "refuted", "SKIPPED": "skipped", "N/A": "not_applicable"}
 STRENGTH = ("REFUTED", "UNCONFIRMED", "SKIPPED", "CONSISTENT", "PROVEN")  # strongest first
 ENTRY_KEYS = ("claim", "claim_name", "instance", "parameters", "hypotheses", "lower", "upper",
-              "architecture", "partition", "certified_rank", "min_cut", "verdict", "certificate",
+              "architecture", "partition", "certified_rank", "prime", "min_cut", "verdict", "certificate",
               "certificate_sha256", "cut_witness", "cut_witness_sha256")
 
 
@@ -1509,6 +1509,11 @@ def entry_form(root, entry, ep):
             form[key] = decimal(entry[key]["value"], f"{ep}.{key}.value")
     form["r"] = None if entry["certified_rank"] is None else decimal(entry["certified_rank"], ep + ".certified_rank", 0)
     form["B"] = None if entry["min_cut"] is None else decimal(entry["min_cut"], ep + ".min_cut", 1)
+    form["prime"] = None if entry["prime"] is None else integer(entry["prime"], ep + ".prime", 2, 2**63)
+    if form["prime"] is not None and not is_prime(form["prime"]):
+        raise malformed(ep + ".prime", f"{form['prime']} is not prime")
+    if (form["prime"] is None) != (entry["certified_rank"] is None):
+        raise malformed(ep + ".prime", "present exactly when certified_rank is")
     if entry["architecture"] is not None:
         dims, H, W, _, _ = parse_architecture(entry["architecture"], ep + ".architecture", sharing=True)
         if entry["partition"] is not None:
@@ -1527,7 +1532,7 @@ def entry_form(root, entry, ep):
     return form
 
 
-def entry_claims(entry, form, claims, instances, ep, prime):
+def entry_claims(entry, form, claims, instances, ep):
     """Second pass over an entry: what it claims is what the theorem file and the evidence say.
     Every failure is a refutation (exit 1)."""
     def refuted(where, why):
@@ -1609,7 +1614,7 @@ def entry_claims(entry, form, claims, instances, ep, prime):
         if facts is None:
             continue
         for what, got, want in ((number, facts[name], r if name == "rank" else B),
-                                ("prime", facts.get("prime", prime), prime),
+                                ("prime", facts.get("prime", form["prime"]), form["prime"]),
                                 ("architecture", canonical(facts["architecture"]), canonical(with_arch)),
                                 ("partition.I", facts["I"], partition["I"]),
                                 ("partition.spec", facts["spec"], partition["spec"])):
@@ -1629,9 +1634,12 @@ def check_bundle(root):
     if type(manifest["format_version"]) is int and manifest["format_version"] == 1:
         raise malformed("manifest.format_version", "1 is a bundle from before the TRIVIAL verdict:"
                         " regenerate it with seprank verify --bundle (docs/proof-bundle.md)")
-    choice(manifest["format_version"], "manifest.format_version", 2)
+    if type(manifest["format_version"]) is int and manifest["format_version"] == 2:
+        raise malformed("manifest.format_version", "2 is a bundle from before each entry's prime:"
+                        " regenerate it with seprank verify --bundle (docs/proof-bundle.md)")
+    choice(manifest["format_version"], "manifest.format_version", 3)
     typed(manifest["seprank_version"], "manifest.seprank_version", str)
-    prime = integer(manifest["prime"], "manifest.prime", 2, 2**63)
+    prime = integer(manifest["prime"], "manifest.prime", 2, 2**63)  # the run's; each entry names its own
     if not is_prime(prime):
         raise malformed("manifest.prime", f"{prime} is not prime")
     typed(manifest["seed"], "manifest.seed", int)
@@ -1669,7 +1677,7 @@ def check_bundle(root):
         seen = set()
         for entry, form, ep in entries:
             try:
-                pieces += entry_claims(entry, form, claims, instances, ep, prime)
+                pieces += entry_claims(entry, form, claims, instances, ep)
             except ExpressionError as e:
                 raise Verdict(1, f"{label(name, entry)}: refuted: {ep}: {file}: {e}") from None
             except Verdict as v:

@@ -2140,6 +2140,7 @@ struct Entry {
   std::string verdict;
   std::vector<std::string> not_null;  // of an N/A entry: the keys that should be null and are not
   std::optional<std::string> lower, upper, r, b;  // L, U, r, B: decimal integers
+  std::optional<u64> prime;                       // r's prime
   std::string architecture, i, spec;              // canonical JSON, as in Evidence
   std::optional<Evidence> certificate, cut_witness;
 };
@@ -2210,6 +2211,12 @@ Entry read_entry(const std::string& dir, const json& e, const std::string& ep, c
     malformed(join(ep, "certified_rank") + ": " + quoted_text(*entry.r) + " is not a decimal integer >= 0");
   if (entry.b && (!is_decimal(*entry.b, false) || *entry.b == "0"))
     malformed(join(ep, "min_cut") + ": " + quoted_text(*entry.b) + " is not a decimal integer >= 1");
+  if (!field(e, ep, "prime").is_null()) {
+    entry.prime = uint_field(e, ep, "prime", 2, (u64(1) << 63) - 1, "[2, 2^63)");
+    if (!is_prime(*entry.prime)) malformed(join(ep, "prime") + ": " + std::to_string(*entry.prime) + " is not prime");
+  }
+  if (entry.prime.has_value() != entry.r.has_value())
+    malformed(join(ep, "prime") + ": present exactly when certified_rank is");
   for (const char* key : {"certificate", "cut_witness"}) {
     const std::string sha_key = std::string(key) + "_sha256";
     if (string_or_null(e, ep, key).has_value() != string_or_null(e, ep, sha_key.c_str()).has_value())
@@ -2259,7 +2266,7 @@ std::string verdict_of_numbers(const Entry& e) {
 // Second pass over an entry: an N/A entry records nothing else; evidence present exactly when
 // its number needs it, verified, and about the entry's numbers, network and partition; r <= B;
 // the verdict the function of its numbers.
-void check_entry(const Entry& e, u64 prime) {
+void check_entry(const Entry& e) {
   if (e.verdict == "N/A") {  // its hypotheses are not evaluated here (item 5, Python's)
     if (!e.not_null.empty()) refuted(e.not_null.front() + " is not null, but the entry is N/A");
     return;
@@ -2278,8 +2285,9 @@ void check_entry(const Entry& e, u64 prime) {
     if (evidence.verdict.exit_code != 0) throw Verdict{evidence.verdict.exit_code, name + ": " + evidence.verdict.message};
     if (evidence.number != number)
       refuted(name + " proves " + short_number(evidence.number) + ", but " + number_key + " is " + short_number(number));
-    if (evidence.prime && *evidence.prime != prime)
-      refuted(name + " is over GF(" + std::to_string(*evidence.prime) + "), the bundle's prime is " + std::to_string(prime));
+    if (evidence.prime && evidence.prime != e.prime)
+      refuted(name + " is over GF(" + std::to_string(*evidence.prime) + "), the entry's prime is " +
+              (e.prime ? std::to_string(*e.prime) : "null"));
     if (evidence.architecture != architecture)
       refuted(name + ": its network differs from the entry's architecture (" +
               (evidence.prime ? "input, templates, padding, sharing, layers" : "input, templates, padding, layers") + ")");
@@ -2322,7 +2330,10 @@ Verdict check_bundle_dir(const std::string& dir) {
     if (field(doc, "", "format_version").is_number_unsigned() && doc["format_version"].get<u64>() == 1)
       malformed("format_version: 1 is a bundle from before the TRIVIAL verdict: regenerate it with seprank verify "
                 "--bundle (docs/proof-bundle.md)");
-    uint_field(doc, "", "format_version", 2, 2, "{2}");
+    if (field(doc, "", "format_version").is_number_unsigned() && doc["format_version"].get<u64>() == 2)
+      malformed("format_version: 2 is a bundle from before each entry's prime: regenerate it with seprank verify "
+                "--bundle (docs/proof-bundle.md)");
+    uint_field(doc, "", "format_version", 3, 3, "{3}");
     string_field(doc, "", "seprank_version");
     prime = uint_field(doc, "", "prime", 2, (u64(1) << 63) - 1, "[2, 2^63)");
     if (!is_prime(prime)) malformed("prime: " + std::to_string(prime) + " is not prime");
@@ -2384,7 +2395,7 @@ Verdict check_bundle_dir(const std::string& dir) {
     located(e.where, [&] {
       if (!seen.insert({e.theorem, e.claim_instance}).second)
         refuted("a second entry for this claim and instance");
-      check_entry(e, prime);
+      check_entry(e);
     });
     evidence += e.certificate.has_value() + e.cut_witness.has_value();
   }

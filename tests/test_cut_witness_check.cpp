@@ -490,7 +490,8 @@ struct Bundle {
     auto entry = [&](int claim, const Json& lower, const Json& upper, bool rank, const char* verdict) {
       Json e = {{"claim", claim}, {"claim_name", ""}, {"instance", 1}, {"parameters", {{"N", "8"}}},
                 {"hypotheses", Json::array()}, {"lower", lower}, {"upper", upper}, {"architecture", architecture},
-                {"partition", partition}, {"certified_rank", rank ? Json("4") : Json()}, {"min_cut", "4"},
+                {"partition", partition}, {"certified_rank", rank ? Json("4") : Json()},
+                {"prime", rank ? cert["claim"]["prime"] : Json()}, {"min_cut", "4"},
                 {"verdict", verdict}, {"certificate", rank ? Json("evidence/T/rank.json") : Json()},
                 {"certificate_sha256", rank ? Json(certificate_sha) : Json()}, {"cut_witness", "evidence/T/cut.json"},
                 {"cut_witness_sha256", witness_sha}};
@@ -510,7 +511,7 @@ struct Bundle {
     theorem["entries"] = Json::array({entry(1, bound("4"), Json(), true, "PROVEN"), entry(2, Json(), bound("4"), true, "PROVEN"),
                                       entry(3, bound("5"), Json(), true, "REFUTED"), entry(4, Json(), Json(), true, "PROVEN"),
                                       entry(5, bound("2"), Json(), false, "SKIPPED"), not_applicable, trivial});
-    manifest = {{"format", "seprank-proof-bundle"}, {"format_version", 2}, {"seprank_version", "test"},
+    manifest = {{"format", "seprank-proof-bundle"}, {"format_version", 3}, {"seprank_version", "test"},
                 {"prime", cert["claim"]["prime"]}, {"seed", 1}, {"extended", false},
                 {"theorems", Json::array({theorem})},
                 {"summary", {{"proven", 3}, {"trivial", 1}, {"consistent", 0}, {"unconfirmed", 0}, {"refuted", 1},
@@ -559,7 +560,6 @@ TEST_CASE("seprank-check --bundle verifies a bundle and rejects its edits with t
   edited([](Bundle& b) { b.entry(0)["architecture"]["sharing"] = "local"; }, 1, "another sharing");
   edited([](Bundle& b) { b.entry(0)["partition"] = {{"spec", "odd-even"}, {"I", Json::array({0, 2, 4, 6})}}; }, 1,
          "another partition");
-  edited([](Bundle& b) { b.manifest["prime"] = 101; }, 1, "another prime");
   edited([](Bundle& b) { b.entry(0)["certificate"] = nullptr; b.entry(0)["certificate_sha256"] = nullptr; }, 1,
          "r >= 1 without its certificate");
   edited([](Bundle& b) { b.entry(5)["min_cut"] = "4"; }, 1, "an N/A entry with a number");
@@ -580,8 +580,8 @@ TEST_CASE("seprank-check --bundle verifies a bundle and rejects its edits with t
   edited([](Bundle& b) { b.entry(6)["lower"] = {{"expression", "2"}, {"value", "2"}}; }, 1, "TRIVIAL with L = 2");
   edited([](Bundle& b) { b.entry(6)["upper"] = {{"expression", "8"}, {"value", "8"}}; }, 1, "TRIVIAL with an upper bound");
   edited([](Bundle& b) {
-           for (const char* key : {"certified_rank", "min_cut", "certificate", "certificate_sha256", "cut_witness",
-                                   "cut_witness_sha256"})
+           for (const char* key : {"certified_rank", "prime", "min_cut", "certificate", "certificate_sha256",
+                                   "cut_witness", "cut_witness_sha256"})
              b.entry(6)[key] = b.entry(0)[key];
          }, 1, "TRIVIAL with numbers and their evidence");
   edited([](Bundle& b) { b.entry(3)["verdict"] = "TRIVIAL"; b.manifest["summary"]["proven"] = 2;
@@ -610,8 +610,14 @@ TEST_CASE("seprank-check --bundle verifies a bundle and rejects its edits with t
   edited([](Bundle& b) { b.manifest["theorems"][0]["id"] = "T 1"; }, 2, "an ID with a space");
   edited([](Bundle& b) { b.manifest["prime"] = 100; }, 2, "a prime that is not prime");
   edited([](Bundle& b) { b.manifest["summary"]["ok"] = 0; }, 2, "a summary of the wrong type");
-  edited([](Bundle& b) { b.manifest["format_version"] = 3; }, 2, "another format version");
+  edited([](Bundle& b) { b.manifest["format_version"] = 4; }, 2, "another format version");
   edited([](Bundle& b) { b.manifest["format_version"] = 1; }, 2, "version 1, from before TRIVIAL");
+  edited([](Bundle& b) { b.manifest["format_version"] = 2; }, 2, "version 2, from before each entry's prime");
+  // An entry's prime: present exactly when its rank is, a prime, and its certificate's.
+  edited([](Bundle& b) { b.entry(0)["prime"] = nullptr; }, 2, "a rank without its prime");
+  edited([](Bundle& b) { b.entry(4)["prime"] = b.entry(0)["prime"]; }, 2, "a prime without a rank");
+  edited([](Bundle& b) { b.entry(0)["prime"] = 100; }, 2, "an entry prime that is not prime");
+  edited([](Bundle& b) { b.entry(0)["prime"] = 101; }, 1, "an entry prime other than its certificate's");
 
   // Bytes of the manifest itself, and of the directory.
   bundle.save(original);

@@ -222,8 +222,14 @@ TEST_CASE("bundle: both checkers verify a bundle, and reject every single edit t
   mutants.push_back({"an entry removed (summary no longer adds up)", 1, [](nlohmann::ordered_json& m) {
                        m["theorems"][0]["entries"].erase(0);
                      }, {}});
-  mutants.push_back({"format version", 2, [](nlohmann::ordered_json& m) { m["format_version"] = 3; }, {}});
-  mutants.push_back({"prime changed", 1, [](nlohmann::ordered_json& m) { m["prime"] = 1000003; }, {}});
+  mutants.push_back({"format version", 2, [](nlohmann::ordered_json& m) { m["format_version"] = 4; }, {}});
+  mutants.push_back({"format version 2 (before each entry's prime)", 2,
+                     [](nlohmann::ordered_json& m) { m["format_version"] = 2; }, {}});
+  // An entry's prime is its certificate's (1), and present exactly when its rank is (2).
+  mutants.push_back({"prime changed", 1,
+                     [=](nlohmann::ordered_json& m) { entry_of(m, with_certificate[0])["prime"] = 1000003; }, {}});
+  mutants.push_back({"prime removed", 2,
+                     [=](nlohmann::ordered_json& m) { entry_of(m, with_certificate[0])["prime"] = nullptr; }, {}});
   if (!na.empty())
     mutants.push_back({"N/A turned PROVEN", 1, [=](nlohmann::ordered_json& m) { entry_of(m, na[0])["verdict"] = "PROVEN"; }, {}});
   // TRIVIAL: exactly when the lower bound is <= 1 and there is no upper bound, with no numbers.
@@ -238,7 +244,7 @@ TEST_CASE("bundle: both checkers verify a bundle, and reject every single edit t
   // Evidence that would have proven it under format 1 (rank >= 1 on this very network), still rejected.
   mutants.push_back({"TRIVIAL turned PROVEN with valid evidence (rank 1, min-cut 1)", 1, [=](nlohmann::ordered_json& m) {
                        auto& entry = entry_of(m, trivial_at);
-                       for (const char* key : {"certified_rank", "min_cut", "certificate", "certificate_sha256",
+                       for (const char* key : {"certified_rank", "prime", "min_cut", "certificate", "certificate_sha256",
                                                "cut_witness", "cut_witness_sha256"})
                          entry[key] = entry_of(m, exact_at)[key];
                        entry["verdict"] = "PROVEN";
@@ -247,7 +253,7 @@ TEST_CASE("bundle: both checkers verify a bundle, and reject every single edit t
                      }, {}});
   mutants.push_back({"TRIVIAL with valid evidence, still TRIVIAL", 1, [=](nlohmann::ordered_json& m) {
                        auto& entry = entry_of(m, trivial_at);
-                       for (const char* key : {"certified_rank", "min_cut", "certificate", "certificate_sha256",
+                       for (const char* key : {"certified_rank", "prime", "min_cut", "certificate", "certificate_sha256",
                                                "cut_witness", "cut_witness_sha256"})
                          entry[key] = entry_of(m, exact_at)[key];
                      }, {}});

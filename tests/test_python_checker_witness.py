@@ -406,7 +406,7 @@ def test_bundles(seprank, seprank_check, work, bundle=None):
            python_only=True)
     edited("a changed verdict", 1, lambda m, d: entry(m, first).update(verdict="CONSISTENT"), ".verdict:")
     edited("a verdict made N/A", 1, lambda m, d: entry(m, first).update(
-        verdict="N/A", lower=None, architecture=None, partition=None, certified_rank=None, min_cut=None,
+        verdict="N/A", lower=None, architecture=None, partition=None, certified_rank=None, prime=None, min_cut=None,
         certificate=None, certificate_sha256=None, cut_witness=None, cut_witness_sha256=None), ".verdict:",
            python_only=True)
     edited("a raised certified rank", 1, lambda m, d: entry(m, first).update(
@@ -468,6 +468,10 @@ def test_bundles(seprank, seprank_check, work, bundle=None):
     edited("the TRIVIAL count", 1, lambda m, d: m["summary"].update(trivial=0), "summary.trivial")
     edited("a summary without the TRIVIAL count", 2, lambda m, d: m["summary"].pop("trivial"), "summary")
     edited("format version 1, from before TRIVIAL", 2, lambda m, d: m.update(format_version=1), "format_version")
+    edited("format version 2, from before each entry's prime", 2, lambda m, d: m.update(format_version=2),
+           "format_version")
+    edited("an entry prime other than its certificate's", 1, lambda m, d: entry(m, first).update(prime=101), "prime")
+    edited("a rank without its prime", 2, lambda m, d: entry(m, first).update(prime=None), ".prime")
     edited("an unknown verdict", 2, lambda m, d: entry(m, first).update(verdict="TRUE"), ".verdict:")
     code, line = python_checker("--bundle", os.path.join(work, "no such bundle"))
     T.check(code == 3, f"a missing bundle directory: exit {code} ({line})")

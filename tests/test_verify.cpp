@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -198,4 +199,36 @@ TEST_CASE("verify --compare-float adds the float rank as data beside each verdic
   // The verdicts themselves do not depend on floating point.
   const auto plain = run(seprank_command("verify " + source_dir + "/proofs/C3.toml --json"));
   CHECK(nlohmann::json::parse(plain.out)["summary"] == j["summary"]);
+}
+
+TEST_CASE("verify without --prime tries a large matrix mod 2^23 - 15 first, then 1 + retries mod 2^62 - 57") {
+  // 1x1 sharing makes the global layer symmetric: on 18 positions, M = 2, its left-right rank is
+  // at most dim Sym^9(K^2) = 10 (the min-cut allows 16, the channels), on a 512 x 512 matrix.
+  // The claim 11 cannot be reached, so every try is made: the fast one, then 1 + --retries at
+  // the big prime.
+  const std::string dir = "/tmp/seprank-test-verify-fast-first";
+  run("rm -rf " + dir + " && mkdir -p " + dir);
+  {
+    std::ofstream f(dir + "/SYM.toml");
+    f << "format = \"seprank-theorem\"\nformat_version = 1\nid = \"SYM\"\ntitle = \"false\"\nsource = \"test\"\n"
+         "statement = \"false\"\n[[claim]]\ninput = \"18\"\ntemplates = \"2\"\nlayers = \"18/1/16\"\n"
+         "sharing = \"1x1\"\nlower = \"11\"\n[[instances]]\ndummy = 0\n";
+  }
+  const auto entry_of = [&](const std::string& bundle) {
+    std::ifstream in(bundle + "/manifest.json");
+    return nlohmann::json::parse(in)["theorems"][0]["entries"][0];
+  };
+  const auto fast = run(seprank_command("verify " + dir + "/SYM.toml --json --retries 1 --bundle " + dir + "/b1"));
+  CHECK(fast.exit_code == 1);
+  const auto j = nlohmann::json::parse(fast.out);
+  const auto& claim = j["theorems"][0]["instances"][0]["claims"][0];
+  CHECK(claim["status"] == "UNCONFIRMED");
+  CHECK(claim["tries"] == 3);
+  CHECK(claim["certified_lower"].get<int>() <= 10);
+  CHECK(entry_of(dir + "/b1")["prime"] == 8388593);  // the first try's rank is kept when none is larger
+  const auto given = run(seprank_command("verify " + dir + "/SYM.toml --json --retries 1 --prime 4611686018427387847 "
+                                         "--bundle " + dir + "/b2"));
+  CHECK(nlohmann::json::parse(given.out)["theorems"][0]["instances"][0]["claims"][0]["tries"] == 2);
+  CHECK(entry_of(dir + "/b2")["prime"] == 4611686018427387847ULL);
+  run("rm -rf " + dir);
 }

@@ -51,11 +51,14 @@ RankAnalysis analyse_rank(const RankRequest& request, const AnalysisPolicy& poli
 
   RankRequest next = request;
   bool fast_phase = false;  // the trials run mod fast_prime and the primes below it
-  if (policy.rule == RetryRule::confidence && policy.fast_primes_first && request.field == Field::gfp) {
+  const bool fast_first_allowed = policy.rule == RetryRule::confidence || policy.reach.has_value();
+  if (fast_first_allowed && policy.fast_primes_first && request.field == Field::gfp) {
     const PreparedNetwork shape = prepare_network_shape(request);
     fast_phase = std::min(shape.rows, shape.cols) >= policy.fast_min_size && request.prime > policy.fast_first;
     if (fast_phase) next.prime = policy.fast_first;
   }
+  // reach: a fast first trial is one more; the 1 + retries trials after it take request.prime.
+  const bool extra_fast_trial = policy.rule == RetryRule::reach && fast_phase;
   double degree = 0;
   std::uint64_t ceiling = 0;  // min(rows, cols, min-cut): a rank there is the generic rank
   auto product_at_best = [&] {
@@ -63,12 +66,13 @@ RankAnalysis analyse_rank(const RankRequest& request, const AnalysisPolicy& poli
     for (const RankTrial& t : a.trials) p *= miss_bound(a.best->rank, degree, t.prime);
     return p;
   };
-  const int most = policy.rule == RetryRule::confidence ? policy.max_trials : 1 + policy.retries;
+  const int most = policy.rule == RetryRule::confidence ? policy.max_trials : 1 + policy.retries + extra_fast_trial;
   for (int k = 0; k < most; ++k) {
     if (k > 0) {
       const std::int64_t best = a.best->rank;
       if (policy.rule == RetryRule::reach) {
         if (!policy.reach || best >= *policy.reach) break;
+        next.prime = request.prime;
       } else {
         if (request.field != Field::gfp) break;  // over Q the rank is exact (multimodular_rank)
         if (static_cast<std::uint64_t>(best) >= ceiling) break;  // generic rank known

@@ -48,8 +48,8 @@ const std::vector<OptionRow>& table() {
       // The rank computation.
       {"field", Takes::value, false, "gfp", "gfp (rank over GF(p)) or Q (exact rank over Q)"},
       {"prime", Takes::value, false, nullptr,
-       "the prime p of GF(p), or 'fast': 2^23 - 15, ranked at BLAS speed. Default 2^62 - 57; `rank` "
-       "starts at 2^23 - 15 on matrices of 512 rows and columns or more (docs/model.md \"Default prime\")"},
+       "the prime p of GF(p), or 'fast': 2^23 - 15, ranked at BLAS speed. Default 2^62 - 57; `rank` and "
+       "`verify` start at 2^23 - 15 on matrices of 512 rows and columns or more (docs/model.md \"Default prime\")"},
       {"seed", Takes::value, false, "1",
        "seed of the weight generator (SplitMix64); retries take the next seeds"},
       {"weight-bound", Takes::value, false, weight_bound_default.c_str(),

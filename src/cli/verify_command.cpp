@@ -162,6 +162,7 @@ int verify_command(int argc, const char* const* argv) {
     o.prime = prime_from(vm);
     check_prime(o.prime);  // once, not per instance
   }
+  o.fast_primes_first = !vm.count("prime");  // as `rank`: large matrices start at BLAS speed
   std::optional<Shard> shard;
   if (vm.count("shard")) shard = parse_shard(vm["shard"].as<std::string>());
   // A bundle holds the evidence of one whole run: shards cannot each write one.

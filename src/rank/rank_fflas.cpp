@@ -173,13 +173,29 @@ std::int64_t rank_in_place(std::uint64_t* entries, std::size_t m, std::size_t n,
   return static_cast<std::int64_t>(plu_rank(field, m, n, reinterpret_cast<Element*>(base), lda, threads, timing));
 }
 
-// The first r entries of a LAPACK-style permutation (a sequence of swaps) as indices, sorted.
+// The first r entries of a LAPACK-style permutation (a sequence of swaps) as indices, in pivot
+// order: entry k is the row (or column) of A that PLUQ moved to position k.
 std::vector<std::int64_t> pivots(const std::vector<std::size_t>& lapack, std::size_t r) {
   std::vector<std::size_t> math(lapack.size());
   FFPACK::LAPACKPerm2MathPerm(math.data(), lapack.data(), lapack.size());
-  std::vector<std::int64_t> out(math.begin(), math.begin() + static_cast<std::ptrdiff_t>(r));
-  std::sort(out.begin(), out.end());
-  return out;
+  return {math.begin(), math.begin() + static_cast<std::ptrdiff_t>(r)};
+}
+
+// Sorts distinct indices, returning the parity of the permutation that sorted them (true: odd),
+// from its cycles: a cycle of length c is c - 1 transpositions.
+bool sort_with_parity(std::vector<std::int64_t>& indices) {
+  std::vector<std::size_t> order(indices.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return indices[a] < indices[b]; });
+  bool odd = false;
+  std::vector<bool> seen(order.size(), false);
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    std::size_t length = 0;
+    for (std::size_t j = k; !seen[j]; j = order[j]) seen[j] = true, ++length;
+    if (length > 0 && length % 2 == 0) odd = !odd;
+  }
+  std::sort(indices.begin(), indices.end());
+  return odd;
 }
 
 template <class Field>
@@ -196,17 +212,18 @@ FflasMinor minor_of(const std::uint64_t* entries, std::size_t m, std::size_t n, 
     // P^T·A·Q^T = L·U with L unit lower trapezoidal and U's first r diagonal entries nonzero:
     // rows P(0..r) and columns Q(0..r) of A make the nonsingular L11·U11.
     out.rank = static_cast<std::int64_t>(FFPACK::PLUQ(field, FFLAS::FflasNonUnit, m, n, a.get(), n, P.data(), Q.data()));
+    if (out.rank == 0) return out;
+    // That minor, rows and columns in pivot order, is L11·U11 with L11 unit triangular: its
+    // determinant is U's first r diagonal entries' product. In sorted order (the certificate's)
+    // it changes sign once per odd sorting permutation.
+    const auto r = static_cast<std::size_t>(out.rank);
+    Element det = field.one;
+    for (std::size_t k = 0; k < r; ++k) field.mulin(det, a.get()[k * n + k]);
+    out.rows = pivots(P, r);
+    out.cols = pivots(Q, r);
+    if (sort_with_parity(out.rows) != sort_with_parity(out.cols)) field.negin(det);
+    out.determinant = residue_of(det, p);
   }
-  if (out.rank == 0) return out;
-  const auto r = static_cast<std::size_t>(out.rank);
-  out.rows = pivots(P, r);
-  out.cols = pivots(Q, r);
-  auto minor = field_copy<Element>(r, r, p, balanced, [&](std::size_t i, std::size_t j) {
-    return entries[static_cast<std::size_t>(out.rows[i]) * stride + static_cast<std::size_t>(out.cols[j])];
-  });
-  Element det;
-  FFPACK::Det(field, det, r, minor.get(), r);
-  out.determinant = residue_of(det, p);
   return out;
 }
 

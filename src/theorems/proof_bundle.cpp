@@ -170,6 +170,7 @@ void write_proof_bundle(const std::string& dir, const std::vector<TheoremFile>& 
         entry["partition"] = applicable ? r.partition : nlohmann::ordered_json();
         entry["certified_rank"] = r.certified_lower ? nlohmann::ordered_json(std::to_string(*r.certified_lower))
                                                     : nlohmann::ordered_json();
+        entry["prime"] = r.certified_lower ? nlohmann::ordered_json(r.prime) : nlohmann::ordered_json();
         entry["min_cut"] = optional_string(r.min_cut);
         entry["verdict"] = to_string(r.status);
         entry["certificate"] = nullptr;

@@ -55,14 +55,17 @@ RankRequest request_for(const ClaimSpec& c, const Parameters& p, const VerifyOpt
   return r;
 }
 
-// log2 of the chance that a true lower bound `lower` is missed by `tries` independent draws:
-// a lower×lower minor is a nonzero polynomial of degree <= lower·D (Schwartz–Zippel).
-double log2_miss_all(const Rational& lower, double degree, std::uint64_t prime, int tries) {
+// log2 of the chance that a true lower bound `lower` is missed by every one of the independent
+// trials: a lower×lower minor is a nonzero polynomial of degree <= lower·D (Schwartz–Zippel),
+// so a trial mod p misses with P <= min(1, lower·D/p).
+double log2_miss_all(const Rational& lower, double degree, const std::vector<RankTrial>& trials) {
   // bits() over-estimates log2 of a large bound, which only makes the probability larger.
   const double log2_lower = lower.fits_int64() ? std::log2(static_cast<double>(lower.to_int64()))
                                                : static_cast<double>(lower.bits());
-  const double per_try = log2_lower + std::log2(degree) - std::log2(static_cast<double>(prime));
-  return std::min(0.0, per_try) * tries;
+  double sum = 0;
+  for (const RankTrial& t : trials)
+    sum += std::min(0.0, log2_lower + std::log2(degree) - std::log2(static_cast<double>(t.prime)));
+  return sum;
 }
 
 std::string format_log2_probability(double log2_p) {
@@ -98,14 +101,17 @@ struct RankEvidence {
   UpperBound upper;
   std::optional<std::int64_t> rank;     // none: too large to assemble
   std::uint64_t seed = 0;               // of the certified rank's weights
+  std::uint64_t prime = 0;              // the certified rank's prime
   int tries = 0;
+  std::vector<RankTrial> trials;        // dense path: every trial, for the chance of a miss
   nlohmann::ordered_json certificate;   // null when rank is none or 0
   std::string too_large;
   std::optional<RankComputation> dense;  // the dense computation, for its degree and the float comparison
 };
 
-// The dense path: the tries a lower claim is allowed (new seeds, the same prime) until the
-// rank reaches it; rank <= min-cut is checked on every try (D1).
+// The dense path: the tries a lower claim is allowed (new seeds, the same prime, after a first
+// try mod 2^23 - 15 with options.fast_primes_first) until the rank reaches it; rank <= min-cut is
+// checked on every try (D1).
 RankEvidence dense_evidence(const RankRequest& claim_request, const std::optional<Rational>& lower,
                             const VerifyOptions& options, const std::string& where) {
   RankRequest request = claim_request;
@@ -115,15 +121,20 @@ RankEvidence dense_evidence(const RankRequest& claim_request, const std::optiona
   if (lower) policy.reach = lower->fits_int64() ? lower->to_int64() : INT64_MAX;
   policy.too_large_is_result = true;
   policy.where = where + ": ";
+  policy.fast_primes_first = options.fast_primes_first;
   request.seed = options.seed;
   RankAnalysis analysis = analyse_rank(request, policy);
   RankEvidence e;
   e.upper = std::move(analysis.upper);
   e.too_large = std::move(analysis.too_large);
   e.tries = static_cast<int>(analysis.trials.size());
+  e.trials = analysis.trials;
   if (analysis.best) {
     e.rank = analysis.best->rank;
     e.seed = analysis.best_seed;
+    for (const RankTrial& t : analysis.trials)
+      if (t.seed == e.seed) e.prime = t.prime;
+    request.prime = e.prime;
     if (*e.rank >= 1) e.certificate = checked_certificate(*analysis.best, request, e.seed, where);
     e.dense = std::move(analysis.best);
   }
@@ -143,6 +154,7 @@ RankEvidence structured_evidence(const RankRequest& claim_request, const Partiti
   e.rank = static_cast<std::int64_t>(s.rank);
   require_rank_within_bound(*e.rank, e.upper, where + ": ");
   e.seed = options.seed;
+  e.prime = request.prime;
   e.tries = 1;
   e.certificate = nlohmann::ordered_json::parse(s.text);
   return e;
@@ -193,6 +205,7 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
   out.tries = evidence.tries;
   out.certified_lower = rank;
   out.seed = evidence.seed;
+  out.prime = evidence.prime;
   out.certificate = evidence.certificate;
   if (evidence.dense && options.compare_float) {
     RankRequest float_request = request;
@@ -213,7 +226,7 @@ ClaimResult check_claim(const TheoremFile& t, std::size_t claim_index, const Ins
       case VerdictReason::rank_below_lower:
         if (evidence.dense)
           notes.push_back("rank below the claim in " + std::to_string(out.tries) + " tries; a true claim fails so with P " +
-                          format_log2_probability(log2_miss_all(*lower, evidence.dense->entry_degree, request.prime, out.tries)));
+                          format_log2_probability(log2_miss_all(*lower, evidence.dense->entry_degree, evidence.trials)));
         else
           notes.push_back("the structured certificate proves rank >= " + std::to_string(*rank) +
                           ", below the claim (the links construction's weights are one choice, not a draw)");

@@ -43,7 +43,8 @@ enum class RetryRule {
   // of the bounds above target_miss_probability — and the rank is below its ceiling
   // (min(rows, cols, min-cut)); at most max_trials in all. With fast_primes_first, see there.
   confidence,
-  // `verify`: the same prime, until the rank reaches `reach`; at most 1 + retries in all.
+  // `verify`: the same prime, until the rank reaches `reach`; at most 1 + retries in all. With
+  // fast_primes_first, a first trial mod fast_first comes before them (2 + retries in all).
   reach,
 };
 
@@ -56,6 +57,8 @@ struct AnalysisPolicy {
   // speed), then mod the primes below it while that can still reach the target within
   // max_trials; only if it cannot, mod request.prime (2^62 - 57, FLINT) and below. A rank that
   // reaches its ceiling (the min-cut, or full rank) ends the trials at once, whatever the prime.
+  // reach, with a `reach` set: the first trial of such a matrix is mod fast_first, and the rank it
+  // certifies counts as any other; if it falls short, the 1 + retries trials mod request.prime.
   bool fast_primes_first = false;
   std::uint64_t fast_first = fast_prime;  // tests take others
   std::uint64_t fast_min_size = 512;    // below it the 62-bit prime costs little

@@ -12,7 +12,7 @@
 namespace seprank {
 
 // 2: the TRIVIAL verdict and summary.trivial (version 1 bundles called those rows PROVEN).
-inline constexpr int proof_bundle_format_version = 2;
+inline constexpr int proof_bundle_format_version = 3;
 
 struct BundleRun {
   std::uint64_t prime = 0;

@@ -26,7 +26,10 @@ struct VerifyOptions {
   bool compare_float = false;  // also rank the same network in double precision (data only)
   ExecutionContext execution;  // threads and the progress observer
   std::uint64_t max_memory_bytes = std::uint64_t{16} << 30;
-  std::uint64_t prime = default_prime;  // every rank (and certificate) is taken mod this prime
+  std::uint64_t prime = default_prime;  // every rank (and certificate) is taken mod this prime,
+  // except that with fast_primes_first (the command line without --prime) a lower claim on a
+  // matrix of 512 rows and columns or more is tried first mod 2^23 - 15 (AnalysisPolicy)
+  bool fast_primes_first = false;
 };
 
 struct ClaimResult {
@@ -40,6 +43,7 @@ struct ClaimResult {
   int tries = 0;
   double seconds = 0;
   std::uint64_t seed = 0;      // the seed whose rank is reported
+  std::uint64_t prime = 0;     // the prime it was taken modulo (its certificate's)
   // With compare_float: numpy's matrix_rank of a double-precision draw of the same seed, and
   // its verdict against the exact rank of those very weights. Data beside the verdict above.
   std::string float_rank;
