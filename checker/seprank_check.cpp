@@ -697,7 +697,7 @@ Certificate read_certificate(const json& doc) {
 }
 
 // ---- arithmetic mod p for the minor: two representations, each reducing rarely ----
-constexpr u64 kLanes = 16;  // entries evaluated side by side (columns of the minor), for SIMD
+constexpr u64 kLanes = 64;  // entries evaluated side by side (columns of the minor), for SIMD and fewer calls
 
 // The loops over doubles are also compiled for AVX2 with FMA and for AVX-512 on x86-64 with
 // glibc (GCC 11+, Clang 14+), the best one for the processor chosen when the program starts:
@@ -1037,7 +1037,7 @@ class MinorEntries {
 // than the minor has entries (or 2^22). Columns, then rows, are split among up to `threads`
 // threads, as many as have scratch space within the minor's size (or 1 GiB) together.
 template <class F>
-std::vector<typename F::T> minor_entries(const F& f, const Certificate& cert, unsigned threads) {
+std::unique_ptr<typename F::T[]> minor_entries(const F& f, const Certificate& cert, unsigned threads) {
   using T = typename F::T;
   const MinorEntries<F> entries(f, cert);
   const u64 r = cert.r, mixed = entries.mixed_size(), groups = (r + kLanes - 1) / kLanes;
@@ -1048,7 +1048,8 @@ std::vector<typename F::T> minor_entries(const F& f, const Certificate& cert, un
   std::vector<typename MinorEntries<F>::Scratch> scratch;
   for (unsigned k = 0; k < threads; ++k) scratch.push_back(entries.scratch());
   const u64 block = std::max<u64>(1, std::min(groups, std::max<u64>(r * r, u64(1) << 22) / (mixed * kLanes)));
-  std::vector<T> matrix(r * r), column_parts(block * mixed * kLanes);
+  std::unique_ptr<T[]> matrix(new T[r * r]);  // every entry is written below: no zeros first
+  std::vector<T> column_parts(block * mixed * kLanes);
   for (u64 g0 = 0; g0 < groups; g0 += block) {
     const u64 g1 = std::min(groups, g0 + block), j0 = g0 * kLanes, j1 = std::min(r, g1 * kLanes);
     std::fill(column_parts.begin(), column_parts.end(), T(0));
@@ -1085,7 +1086,7 @@ std::vector<typename F::T> minor_entries(const F& f, const Certificate& cert, un
 // would map to the same few cache sets. Rows and columns left over by the blocks take
 // subtract_rows(i, c0, c1, j_begin, j_end).
 template <class SubtractRows>
-void subtract_panel_packed(const SmallField& f, std::vector<double>& m, u64 r, u64 c0, u64 c1, unsigned threads,
+void subtract_panel_packed(const SmallField& f, double* m, u64 r, u64 c0, u64 c1, unsigned threads,
                            const SubtractRows& subtract_rows) {
   constexpr u64 kRows = SmallField::kRows, kCols = SmallField::kCols, kTileChunks = 32;
   const u64 panel = c1 - c0, chunks = (r - c1) / kCols, packed_end = c1 + chunks * kCols;
@@ -1119,7 +1120,7 @@ void subtract_panel_packed(const SmallField& f, std::vector<double>& m, u64 r, u
 // cache. Reports the first pivot-free column: the first column in the span of those before it,
 // whatever pivots were chosen.
 template <class F>
-u64 determinant(const F& f, std::vector<typename F::T>& m, u64 r, u64& zero_column, unsigned threads) {
+u64 determinant(const F& f, typename F::T* m, u64 r, u64& zero_column, unsigned threads) {
   using T = typename F::T;
   constexpr u64 kPanel = 64, kTile = 512;
   auto at = [&](u64 row, u64 col) -> T& { return m[row * r + col]; };
@@ -1180,8 +1181,8 @@ template <class F>
 u64 minor_determinant(const F& f, const Certificate& cert, u64& zero_column) {
   // Threads pay off on large minors only.
   const unsigned threads = cert.r < 128 ? 1 : std::clamp(std::thread::hardware_concurrency(), 1u, 64u);
-  std::vector<typename F::T> matrix = minor_entries(f, cert, threads);
-  return determinant(f, matrix, cert.r, zero_column, threads);
+  const std::unique_ptr<typename F::T[]> matrix = minor_entries(f, cert, threads);
+  return determinant(f, matrix.get(), cert.r, zero_column, threads);
 }
 
 // ---- reading a document ----
