@@ -109,8 +109,8 @@ std::string canonical_sha256(const nlohmann::json& value) {
 
 CertificateEvidence find_certificate_evidence(const PreparedNetwork& net, std::uint64_t prime,
                                               const ExecutionContext& context) {
-  const NmodMatrix matrix = assemble_mod_p(net, prime, context);
-  return certificate_evidence_from(nonsingular_minor_mod_p(matrix, context), prime);
+  NmodMatrix matrix = assemble_mod_p(net, prime, context);
+  return certificate_evidence_from(nonsingular_minor_mod_p_in_place(matrix, context), prime);
 }
 
 CertificateEvidence certificate_evidence_from(NonsingularMinor minor, std::uint64_t prime) {

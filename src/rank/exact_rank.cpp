@@ -170,9 +170,8 @@ RankProfile flint_pivots(const NmodMatrix& matrix) {
   return profile;
 }
 
-}  // namespace
-
-NonsingularMinor nonsingular_minor_mod_p(const NmodMatrix& matrix, const ExecutionContext& context) {
+// nonsingular_minor_mod_p; `in_place`: FFLAS-FFPACK may overwrite the matrix.
+NonsingularMinor nonsingular_minor(const NmodMatrix& matrix, bool in_place, const ExecutionContext& context) {
   const int threads = context.threads;
   NonsingularMinor out;
   if (matrix.rows() == 0 || matrix.cols() == 0) return out;
@@ -181,9 +180,12 @@ NonsingularMinor nonsingular_minor_mod_p(const NmodMatrix& matrix, const Executi
   EliminationProgress progress(matrix.rows(), matrix.cols(), p, std::string(b.name) + " nonsingular minor", threads,
                                context.display());
   if (b.field) {
-    // BLAS speed; the determinant by FFLAS-FFPACK's second elimination (rank_fflas.hpp).
-    FflasMinor minor =
-        fflas_nonsingular_minor(matrix.get()->rows[0], matrix.rows(), matrix.cols(), b.stride, p, *b.field, threads);
+    // BLAS speed; the determinant from the same PLUQ (rank_fflas.hpp).
+    std::uint64_t* entries = matrix.get()->rows[0];
+    FflasMinor minor = in_place ? fflas_nonsingular_minor_in_place(entries, matrix.rows(), matrix.cols(), b.stride, p,
+                                                                   *b.field, threads)
+                                : fflas_nonsingular_minor(entries, matrix.rows(), matrix.cols(), b.stride, p, *b.field,
+                                                          threads);
     out.profile = {minor.rank, std::move(minor.rows), std::move(minor.cols)};
     out.determinant = minor.determinant;
   } else {
@@ -197,6 +199,16 @@ NonsingularMinor nonsingular_minor_mod_p(const NmodMatrix& matrix, const Executi
   }
   progress.finish();
   return out;
+}
+
+}  // namespace
+
+NonsingularMinor nonsingular_minor_mod_p(const NmodMatrix& matrix, const ExecutionContext& context) {
+  return nonsingular_minor(matrix, false, context);
+}
+
+NonsingularMinor nonsingular_minor_mod_p_in_place(NmodMatrix& matrix, const ExecutionContext& context) {
+  return nonsingular_minor(matrix, true, context);
 }
 
 }  // namespace seprank

@@ -29,7 +29,7 @@ RankComputation compute_rank(const RankRequest& request) {
     out.assembly_seconds = seconds_since(start);
     start = std::chrono::steady_clock::now();
     if (request.certificate) {  // the certificate's minor gives the rank as well
-      out.minor = nonsingular_minor_mod_p(matrix, context);
+      out.minor = nonsingular_minor_mod_p_in_place(matrix, context);  // the matrix is not needed again
       out.rank = out.minor->profile.rank;
     } else {
       out.rank = rank_mod_p_in_place(matrix, context);  // the matrix is not needed again

@@ -137,12 +137,12 @@ std::int64_t rank_copy(const std::uint64_t* entries, std::size_t m, std::size_t 
   return static_cast<std::int64_t>(plu_rank(field, m, n, a.get(), n, threads, timing));
 }
 
-template <class Field>
-std::int64_t rank_in_place(std::uint64_t* entries, std::size_t m, std::size_t n, std::size_t stride,
-                           std::uint64_t p, bool balanced, Threads threads, RankTiming* timing) {
-  using Element = typename Field::Element;
+// The m x n residues in [0, p) at `entries` (row stride `stride`) turned, in the same storage,
+// into Elements; returns where they start and their row stride (lda).
+template <class Element>
+std::pair<Element*, std::size_t> elements_in_place(std::uint64_t* entries, std::size_t m, std::size_t n,
+                                                   std::size_t stride, std::uint64_t p, bool balanced) {
   static_assert(sizeof(Element) <= sizeof(std::uint64_t));
-  const Field field(static_cast<Element>(p));
   // Doubles replace the residues one for one (lda = stride). Floats are packed: row i at byte
   // o + 4·i·lda with lda = n rounded up to 16 floats and o < 64 the shift to a 64-byte
   // boundary, so that rows are aligned for the SIMD reductions (10% faster than unaligned).
@@ -170,7 +170,16 @@ std::int64_t rank_in_place(std::uint64_t* entries, std::size_t m, std::size_t n,
       std::memcpy(base + (i * lda + j0) * sizeof(Element), out, len * sizeof(Element));
     }
   // The storage now holds Elements (malloc'd storage takes the type of what is stored in it).
-  return static_cast<std::int64_t>(plu_rank(field, m, n, reinterpret_cast<Element*>(base), lda, threads, timing));
+  return {reinterpret_cast<Element*>(base), lda};
+}
+
+template <class Field>
+std::int64_t rank_in_place(std::uint64_t* entries, std::size_t m, std::size_t n, std::size_t stride,
+                           std::uint64_t p, bool balanced, Threads threads, RankTiming* timing) {
+  using Element = typename Field::Element;
+  const Field field(static_cast<Element>(p));
+  const auto [a, lda] = elements_in_place<Element>(entries, m, n, stride, p, balanced);
+  return static_cast<std::int64_t>(plu_rank(field, m, n, a, lda, threads, timing));
 }
 
 // The first r entries of a LAPACK-style permutation (a sequence of swaps) as indices, in pivot
@@ -198,33 +207,49 @@ bool sort_with_parity(std::vector<std::int64_t>& indices) {
   return odd;
 }
 
+// A nonsingular minor of the m x n matrix of Elements at a (row stride lda), which PLUQ
+// overwrites: its rows, columns and determinant.
+template <class Field>
+FflasMinor minor_by_pluq(const Field& field, std::size_t m, std::size_t n, typename Field::Element* a, std::size_t lda,
+                         std::uint64_t p) {
+  using Element = typename Field::Element;
+  FflasMinor out;
+  std::vector<std::size_t> P(m), Q(n);
+  // P^T·A·Q^T = L·U with L unit lower trapezoidal and U's first r diagonal entries nonzero:
+  // rows P(0..r) and columns Q(0..r) of A make the nonsingular L11·U11.
+  out.rank = static_cast<std::int64_t>(FFPACK::PLUQ(field, FFLAS::FflasNonUnit, m, n, a, lda, P.data(), Q.data()));
+  if (out.rank == 0) return out;
+  // That minor, rows and columns in pivot order, is L11·U11 with L11 unit triangular: its
+  // determinant is U's first r diagonal entries' product. In sorted order (the certificate's)
+  // it changes sign once per odd sorting permutation.
+  const auto r = static_cast<std::size_t>(out.rank);
+  Element det = field.one;
+  for (std::size_t k = 0; k < r; ++k) field.mulin(det, a[k * lda + k]);
+  out.rows = pivots(P, r);
+  out.cols = pivots(Q, r);
+  if (sort_with_parity(out.rows) != sort_with_parity(out.cols)) field.negin(det);
+  out.determinant = residue_of(det, p);
+  return out;
+}
+
 template <class Field>
 FflasMinor minor_of(const std::uint64_t* entries, std::size_t m, std::size_t n, std::size_t stride, std::uint64_t p,
                     bool balanced, int threads) {
   using Element = typename Field::Element;
   const Field field(static_cast<Element>(p));
   const LibraryThreads pools(threads);  // 0: as the caller set them
-  FflasMinor out;
-  std::vector<std::size_t> P(m), Q(n);
-  {
-    auto a =
-        field_copy<Element>(m, n, p, balanced, [&](std::size_t i, std::size_t j) { return entries[i * stride + j]; });
-    // P^T·A·Q^T = L·U with L unit lower trapezoidal and U's first r diagonal entries nonzero:
-    // rows P(0..r) and columns Q(0..r) of A make the nonsingular L11·U11.
-    out.rank = static_cast<std::int64_t>(FFPACK::PLUQ(field, FFLAS::FflasNonUnit, m, n, a.get(), n, P.data(), Q.data()));
-    if (out.rank == 0) return out;
-    // That minor, rows and columns in pivot order, is L11·U11 with L11 unit triangular: its
-    // determinant is U's first r diagonal entries' product. In sorted order (the certificate's)
-    // it changes sign once per odd sorting permutation.
-    const auto r = static_cast<std::size_t>(out.rank);
-    Element det = field.one;
-    for (std::size_t k = 0; k < r; ++k) field.mulin(det, a.get()[k * n + k]);
-    out.rows = pivots(P, r);
-    out.cols = pivots(Q, r);
-    if (sort_with_parity(out.rows) != sort_with_parity(out.cols)) field.negin(det);
-    out.determinant = residue_of(det, p);
-  }
-  return out;
+  auto a = field_copy<Element>(m, n, p, balanced, [&](std::size_t i, std::size_t j) { return entries[i * stride + j]; });
+  return minor_by_pluq(field, m, n, a.get(), n, p);
+}
+
+template <class Field>
+FflasMinor minor_in_place(std::uint64_t* entries, std::size_t m, std::size_t n, std::size_t stride, std::uint64_t p,
+                          bool balanced, int threads) {
+  using Element = typename Field::Element;
+  const Field field(static_cast<Element>(p));
+  const LibraryThreads pools(threads);  // 0: as the caller set them
+  const auto [a, lda] = elements_in_place<Element>(entries, m, n, stride, p, balanced);
+  return minor_by_pluq(field, m, n, a, lda, p);
 }
 
 void check_admissible(std::uint64_t p, FflasField field) {
@@ -278,6 +303,17 @@ FflasMinor fflas_nonsingular_minor(const std::uint64_t* entries, std::int64_t ro
   return with_field(field, [&](auto type, bool balanced) {
     return minor_of<typename decltype(type)::type>(entries, static_cast<std::size_t>(rows), static_cast<std::size_t>(cols),
                                     static_cast<std::size_t>(stride), p, balanced, threads);
+  });
+}
+
+FflasMinor fflas_nonsingular_minor_in_place(std::uint64_t* entries, std::int64_t rows, std::int64_t cols,
+                                            std::int64_t stride, std::uint64_t p, FflasField field, int threads) {
+  check_admissible(p, field);
+  if (rows <= 0 || cols <= 0) return {};
+  return with_field(field, [&](auto type, bool balanced) {
+    return minor_in_place<typename decltype(type)::type>(entries, static_cast<std::size_t>(rows),
+                                                         static_cast<std::size_t>(cols), static_cast<std::size_t>(stride),
+                                                         p, balanced, threads);
   });
 }
 

@@ -59,7 +59,8 @@ void check_memory(const PreparedNetwork& net, const RankRequest& request) {
   // 0.7 of the matrix (bench/measure_memory.sh: peaks of 1.04-1.67x the matrix for FLINT's LU
   // and FFLAS-FFPACK's PLUQ). Over Q the rank is multi-modular (multimodular_rank.hpp): one
   // matrix mod p at a time, the same. A certificate's minor search factors a working copy
-  // while the matrix stays (nonsingular_minor_mod_p): one word more.
+  // while the matrix stays with FLINT's primes (nonsingular_minor_mod_p_in_place; FFLAS-FFPACK's
+  // work in place): one word more, counted for every prime.
   const double bytes_per_entry = (request.certificate ? 3 : 2) * sizeof(mp_limb_t);
   double need = entries * bytes_per_entry;
   // Over Q, small matrices are ranked one prime per thread at once: `threads` of them.

@@ -46,10 +46,12 @@ std::int64_t rank_over_q(const FmpzMatrix& matrix);
 
 // A maximal nonsingular minor, for certificates: `rows` and `cols` (increasing) select a
 // rank×rank minor whose determinant mod p is `determinant`, nonzero unless the rank is 0. The
-// indices are the pivots of a factorization of a working copy (FFLAS-FFPACK's PLUQ for its
-// primes, FLINT's LU otherwise); the determinant comes from a second elimination, of the minor
-// read from the matrix, so a wrong pivot shows as a zero determinant. Working memory: one copy
-// of the matrix, freed before the r × r minor is formed.
+// indices are the pivots of a factorization of a working copy. FFLAS-FFPACK's primes: its PLUQ,
+// the determinant the product of U's pivots (signed for the sorting of rows and columns); a
+// checker that recomputes it from the minor catches any slip. FLINT's primes: its LU, the
+// determinant from a second elimination of the minor read from the matrix, so that a wrong
+// pivot shows as a zero determinant. Working memory: one copy of the matrix, freed before the
+// r × r minor is formed.
 struct RankProfile {
   std::int64_t rank = 0;
   std::vector<std::int64_t> rows;
@@ -60,5 +62,8 @@ struct NonsingularMinor {
   std::uint64_t determinant = 0;
 };
 NonsingularMinor nonsingular_minor_mod_p(const NmodMatrix& matrix, const ExecutionContext& context = {});
+// The same, overwriting the matrix instead of copying it where FFLAS-FFPACK ranks it (FLINT's
+// primes still take a working copy).
+NonsingularMinor nonsingular_minor_mod_p_in_place(NmodMatrix& matrix, const ExecutionContext& context = {});
 
 }  // namespace seprank

@@ -53,6 +53,9 @@ struct FflasMinor {
 };
 FflasMinor fflas_nonsingular_minor(const std::uint64_t* entries, std::int64_t rows, std::int64_t cols,
                                    std::int64_t stride, std::uint64_t p, FflasField field, int threads = 1);
+// The same in the caller's storage, which it overwrites (no working copy).
+FflasMinor fflas_nonsingular_minor_in_place(std::uint64_t* entries, std::int64_t rows, std::int64_t cols,
+                                            std::int64_t stride, std::uint64_t p, FflasField field, int threads = 1);
 
 // The same rank computed in the caller's storage, which it overwrites (no working copy): the
 // residues are converted in place to the field's elements (doubles keep the layout; floats are
