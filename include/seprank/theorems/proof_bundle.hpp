@@ -12,6 +12,7 @@
 namespace seprank {
 
 // 2: the TRIVIAL verdict and summary.trivial (version 1 bundles called those rows PROVEN).
+// 3: each entry's prime (version 2 took every rank mod the manifest's prime).
 inline constexpr int proof_bundle_format_version = 3;
 
 struct BundleRun {
