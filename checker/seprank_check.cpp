@@ -1661,7 +1661,7 @@ Verdict check_structured(const json& doc) {
       for (u64 j = 0; j < cols; ++j)
         if (group.matrix[i * cols + j] != mul_mod(lambda, table[row_at[i] + col_at[j]], p))
           return {1, "refuted: " + fp + ".matrix" + idx(i) + idx(j) + " is not " + std::to_string(lambda) +
-                         " times the network's factor (the multiple taken at" + idx(fi) + idx(fj) + ")"};
+                         " times the network's factor (the multiple taken at " + idx(fi) + idx(fj) + ")"};
     const u64 r = group.rows.size();
     std::vector<u64> minor;
     for (u64 i : group.rows)
