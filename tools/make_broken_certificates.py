@@ -33,6 +33,16 @@ def rehash(doc):
     return doc
 
 
+def set_(path, value):
+    """An edit that sets the value at path (keys and indices) in a document."""
+    def apply(doc):
+        target = doc
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+    return apply
+
+
 def breakers(valid):
     p = valid["claim"]["prime"]
     r = valid["claim"]["rank_at_least"]
@@ -41,14 +51,6 @@ def breakers(valid):
         doc = copy.deepcopy(valid)
         fn(doc)
         return doc if keep_hash else rehash(doc)
-
-    def set_(path, value):
-        def apply(doc):
-            target = doc
-            for key in path[:-1]:
-                target = target[key]
-            target[path[-1]] = value
-        return apply
 
     def duplicate_row(doc):  # two equal rows: the minor is singular
         doc["evidence"]["rows"][1] = list(doc["evidence"]["rows"][0])
@@ -251,14 +253,6 @@ def structured_breakers(valid):
     def matrix_entry(d):
         m = d["factors"][pair]["matrix"]
         m[0][1] = (m[0][1] + 1) % p
-
-    def set_(path, value):
-        def apply(doc):
-            target = doc
-            for key in path[:-1]:
-                target = target[key]
-            target[path[-1]] = value
-        return apply
 
     return {
         "refuted-structured-weight-singular-link.json": edit(singular_link),
